@@ -1,0 +1,160 @@
+"""Typed records for one parsed annual report.
+
+The JSON form of :class:`Report` is the public contract described in
+``report-schema.md`` (copied to ``docs/report-schema.md``): keys are added, never
+renamed. Every number keeps a :class:`CellRef` so a researcher can trace it back
+to the table and cell of the file it was read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+TEMPLATES = ("beijing-2008", "gb-2019", "gb-2021", "unknown")
+
+REQUEST_COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "public_interest",
+    "legal_service",
+    "other_org",
+    "total",
+)
+
+REQUEST_ROWS = (
+    "new",
+    "carried_in",
+    "granted",
+    "partly_granted",
+    "withheld_state_secret",
+    "withheld_other_law",
+    "withheld_security_stability",
+    "withheld_third_party",
+    "withheld_internal_affairs",
+    "withheld_process_info",
+    "withheld_enforcement_file",
+    "withheld_query_matter",
+    "unavailable_not_held",
+    "unavailable_needs_creation",
+    "unavailable_unclear",
+    "rejected_petition",
+    "rejected_duplicate",
+    "rejected_publication",
+    "rejected_excessive",
+    "rejected_confirmation",
+    "other",
+    "other_no_correction",
+    "other_fee_unpaid",
+    "other_misc",
+    "handled_total",
+    "carried_out",
+)
+
+APPEAL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+APPEAL_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+
+ACTIVE_COLUMNS = (
+    "made",
+    "published",
+    "repealed",
+    "in_force",
+    "previous_items",
+    "change",
+    "decisions",
+    "fee_amount",
+    "procurement_items",
+    "procurement_amount",
+)
+
+SUMMARY_KEYS = (
+    "requests_new",
+    "requests_handled",
+    "granted",
+    "partly_granted",
+    "reviews",
+    "litigations",
+    "proactive_items",
+    "penalty_decisions",
+    "fees_collected",
+)
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where a value was read: table index in the source file, row and column in that table."""
+
+    table: int
+    row: int
+    col: int
+
+
+@dataclass
+class ActiveRow:
+    """One cell of section 二 (active disclosure)."""
+
+    item: str
+    row: str
+    column: str
+    value: Number | None
+    unit: str | None = None
+    source: CellRef | None = None
+
+
+@dataclass
+class Indicator:
+    """One row of the beijing-2008 statistics table, kept as printed."""
+
+    path: str
+    label: str
+    unit: str | None
+    value: Number | None
+    source: CellRef | None = None
+
+
+@dataclass
+class Check:
+    rule: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class Problem:
+    """A cell or section that could not be read, and why; the record is kept regardless."""
+
+    where: str
+    reason: str
+
+
+@dataclass
+class Report:
+    """The canonical record of one annual report."""
+
+    agency: str | None = None
+    region: str | None = None
+    year: int | None = None
+    published: str | None = None
+    source_url: str | None = None
+    template: str = "unknown"
+    title: str | None = None
+    active: list[ActiveRow] = field(default_factory=list)
+    requests: dict[str, dict[str, int]] = field(default_factory=dict)
+    appeals: dict[str, dict[str, int]] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    summary: dict[str, Number] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)
+    provenance: dict[str, CellRef] = field(default_factory=dict)
+    status: str = "parsed"
+    parser_version: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as JSON-ready data, keys as in the schema."""
+        data = asdict(self)
+        data["provenance"] = {k: asdict(v) for k, v in sorted(self.provenance.items())}
+        return data
