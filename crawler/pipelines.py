@@ -1,0 +1,49 @@
+"""The archive pipeline: extraction and parsing in a process pool, then one batched write."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+
+from archive.store import Archive
+from crawler.analysis import analyse
+from crawler.items import ReportItem
+
+
+class ArchivePipeline:
+    """Keeps the reactor thread free: trafilatura and the parsers run in ``workers`` processes."""
+
+    def __init__(self, crawler: Crawler, workers: int) -> None:
+        self.crawler = crawler
+        self.workers = workers
+        self.pool: Executor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler, int(crawler.settings.getdict("ZFXXGK").get("workers", 2)))
+
+    @property
+    def archive(self) -> Archive:
+        return self.crawler.archive  # type: ignore[attr-defined,no-any-return]
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        self.pool = ProcessPoolExecutor(max_workers=max(1, self.workers),
+                                        mp_context=multiprocessing.get_context("forkserver"))
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.pool:
+            self.pool.shutdown(wait=True)
+
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, ReportItem):
+            return item
+        assert self.pool is not None
+        analysed = await asyncio.wrap_future(self.pool.submit(analyse, item))
+        self.archive.store_report(analysed)
+        self.crawler.stats.inc_value(f"zfxxgk/reports/{analysed.status}")
+        return item
