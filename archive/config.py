@@ -42,7 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("daily_budget", 20000, "most requests sent to one domain in a day (0: no limit)"),
     Setting("max_size_mb", 100, "largest response accepted, in MB (guards against runaway files)"),
     Setting("full_fetch_days", 30, "fetch every report in full (no conditional request) at least this often"),
-    Setting("block_backoff_minutes", 30, "how long a domain that served a WAF block is left alone"),
+    Setting("block_backoff_minutes", 30.0, "how long a domain that served a WAF block is left alone"),
     Setting("workers", 2, "processes that extract and parse documents"),
     Setting("concurrent_items", 8, "items in flight through the pipelines per response batch"),
     Setting("jobdir", ".zfxxgk/jobs", "directory for resumable crawl state (Scrapy JOBDIR)"),
@@ -70,7 +70,7 @@ class Settings:
     daily_budget: int
     max_size_mb: int
     full_fetch_days: int
-    block_backoff_minutes: int
+    block_backoff_minutes: float
     workers: int
     concurrent_items: int
     jobdir: str

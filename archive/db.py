@@ -33,6 +33,7 @@ def _v1(db: sqlite_utils.Database) -> None:
     }, pk="id", foreign_keys=[("run_id", "runs", "id")])
     db["fetches"].create_index(["url", "fetched_at"])
     db["fetches"].create_index(["run_id"])
+    db["fetches"].create_index(["fetched_at"])
     db["agencies"].create({
         "id": str, "portal": str, "code": str, "name": str, "region": str,
         "first_seen": str, "last_seen": str,
@@ -69,6 +70,9 @@ def _v1(db: sqlite_utils.Database) -> None:
         "run_id": int, "report_id": str, "url": str, "list_url": str, "version": int, "seen_at": str,
     }, pk=("run_id", "url"), foreign_keys=[("run_id", "runs", "id"), ("report_id", "reports", "id")])
     db["sightings"].create_index(["report_id"])
+    db["warc_payloads"].create({
+        "sha256": str, "digest": str, "uri": str, "date": str, "file": str,
+    }, pk="sha256")
 
 
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)

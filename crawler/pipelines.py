@@ -29,7 +29,7 @@ class ArchivePipeline:
 
     @property
     def archive(self) -> Archive:
-        return self.crawler.archive  # type: ignore[attr-defined,no-any-return]
+        return self.crawler.zfxxgk.archive  # type: ignore[attr-defined,no-any-return]
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.pool = ProcessPoolExecutor(max_workers=max(1, self.workers),
