@@ -21,7 +21,7 @@ class ArchiveError(Exception):
 def _v1(db: sqlite_utils.Database) -> None:
     db["runs"].create({
         "id": int, "portal": str, "started": str, "finished": str, "status": str,
-        "base_url": str, "stats": str,
+        "base_url": str, "scope": str, "stats": str,
     }, pk="id")
     db["blobs"].create({
         "sha256": str, "size": int, "content_type": str, "content": bytes, "first_seen": str,

@@ -57,7 +57,8 @@ class Archive:
         self._warc: dict[str, dict[str, str]] = {}
 
     # -- runs ---------------------------------------------------------------
-    def start_run(self, portal: str, base_url: str, resume: bool = False) -> int:
+    def start_run(self, portal: str, base_url: str, resume: bool = False, scope: str = "") -> int:
+        """Open a run (or reopen the portal's unfinished one); ``scope`` notes a narrowed crawl (--agency/--year)."""
         if resume:
             row = next(self.db.query(
                 "select id from runs where portal = ? and status = 'running' order by id desc limit 1",
@@ -66,7 +67,9 @@ class Archive:
                 self.run_id = int(row["id"])
                 return self.run_id
         table = self.db["runs"]
-        table.insert({"portal": portal, "base_url": base_url, "started": now(), "status": "running"})
+        self.db.execute("update runs set status = 'interrupted' where portal = ? and status = 'running'", [portal])
+        table.insert({"portal": portal, "base_url": base_url, "started": now(), "status": "running",
+                      "scope": scope})
         self.run_id = int(table.last_pk)
         return self.run_id
 

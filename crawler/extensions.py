@@ -40,7 +40,8 @@ class ArchiveRun:
     def opened(self, spider: Spider) -> None:
         portal = getattr(spider, "portal", None)
         name = portal.name if portal else spider.name
-        run_id = self.archive.start_run(name, portal.base_url if portal else "", resume=self.resume)
+        scope = " ".join(f"{k}={v}" for k in ("agency", "year") if (v := getattr(spider, k, None)))
+        run_id = self.archive.start_run(name, portal.base_url if portal else "", resume=self.resume, scope=scope)
         self.crawler.stats.set_value("zfxxgk/run_id", run_id)
         if self.settings.get("warc_dir"):
             self.warc = WarcRecorder(self.settings["warc_dir"], f"{name}-{run_id:05d}", self.archive)

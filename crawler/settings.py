@@ -49,6 +49,7 @@ def scrapy_settings(s: Settings) -> dict[str, Any]:
             "crawler.politeness.DailyBudgetMiddleware": 560,
             "crawler.middlewares.FetchLogMiddleware": 950,
         },
+        "DUPEFILTER_CLASS": "crawler.dupefilter.MemoryDupeFilter",
         "HTTPCACHE_ENABLED": True,
         "HTTPCACHE_STORAGE": "crawler.cache.ArchiveCacheStorage",
         "HTTPCACHE_POLICY": "crawler.cache.RevalidatePolicy",
