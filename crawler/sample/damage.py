@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 VARIANTS = {"采购": "釆购"}
 # Short headers Word wraps inside narrow cells; longer labels stay whole.
-SPLITTABLE = frozenset({"商业企业", "科研机构", "社会公益组织", "法律服务机构", "结果维持", "结果纠正", "其他结果", "尚未审结", "信息内容"})
+SPLITTABLE = frozenset({"商业企业", "科研机构", "社会公益组织", "法律服务机构", "结果维持", "结果纠正", "其他结果", "尚未审结"})
 MISSABLE = frozenset({"procurement", "problems", "other"})
 
 

@@ -8,6 +8,8 @@ section 四 (15 cells under 行政复议 / 行政诉讼). beijing-2008: the thre
 
 from __future__ import annotations
 
+import re
+
 from parsers.records import REQUEST_COLUMNS, ActiveRow, Report
 
 from . import labels as L
@@ -17,12 +19,15 @@ from .indicators2008 import SPEC_BY_PATH
 from .narrative import Narrative, narrative_for, title_of
 
 
+_BOOKMARK = re.compile(r"^\[bookmark: ([^\]]+)\]")
+
+
 def build_document(report: Report, damage: Damage, narrative: Narrative | None = None) -> Document:
     """The whole report, prose and tables, in reading order."""
     narrative = narrative or getattr(report, "narrative", None) or narrative_for(report)
-    blocks: list[Block] = [Paragraph(p, heading=i < 2) for i, p in enumerate(narrative.lead)]
+    blocks: list[Block] = [_para(p, heading=i < 2) for i, p in enumerate(narrative.lead)]
     if report.template == "beijing-2008":
-        blocks += [Paragraph(p) for p in narrative.tail]
+        blocks += [_para(p) for p in narrative.tail]
         blocks += [Paragraph("附表"), indicator_table(report, damage)]
     else:
         h = narrative.headings
@@ -31,11 +36,19 @@ def build_document(report: Report, damage: Damage, narrative: Narrative | None =
         blocks += [Paragraph(h[3], heading=True), appeals_table(report, damage)]
         for name, heading, paras in (("problems", h[4], narrative.problems), ("other", h[5], narrative.other)):
             if name not in damage.missing and paras:
-                blocks += [Paragraph(heading, heading=True), *(Paragraph(p) for p in paras)]
-        blocks += [Paragraph(p) for p in narrative.tail]
+                blocks += [Paragraph(heading, heading=True), *(_para(p) for p in paras)]
+        blocks += [_para(p) for p in narrative.tail]
     if damage.goback:
         _mark_goback(blocks)
     return Document(title_of(report), blocks)
+
+
+def _para(text: str, heading: bool = False) -> Paragraph:
+    """A paragraph; prose carried over from Word text may open with ``[bookmark: NAME]``."""
+    match = _BOOKMARK.match(text)
+    if match:
+        return Paragraph(text[match.end() :], heading, bookmark=match.group(1))
+    return Paragraph(text, heading)
 
 
 def _mark_goback(blocks: list[Block]) -> None:
