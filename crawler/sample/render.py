@@ -229,7 +229,8 @@ def _normalise(data: bytes, fmt: str) -> bytes:
     """Blank the conversion time and random ids LibreOffice writes, keeping byte offsets."""
     if fmt != "pdf":
         return data
-    data = re.sub(rb"D:\d{14}[+\-Z]?(\d\d'\d\d'?)?", lambda m: b"D:20000101000000" + b"Z" * (len(m.group()) - 16), data)
+    data = re.sub(rb"D:\d{14}([+\-]\d\d'\d\d'|Z)?", lambda m: b"D:20000101000000" + (b"+00'00'" if len(m.group()) > 17 else m.group()[16:]), data)
+    data = re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + b"0" * 32, data)
     return re.sub(rb"<[0-9A-F]{32}>", b"<" + b"0" * 32 + b">", data)
 
 
