@@ -18,6 +18,8 @@ from pathlib import Path
 from . import catalog as K
 from .catalog import Entry
 from .chrome import CURRENT_FURNITURE, NEXT_FURNITURE, Furniture, page_script
+from .faultcolumn import fault_files
+from .faults import preset_all
 from .lists import list_files
 from .manifest import Event, Figures, Manifest, ReportRecord
 from .narrative import SampleReport
@@ -137,7 +139,12 @@ def build_state(name: str, entries: list[Entry], reports: dict[str, SampleReport
     listed, lists, list_dates = list_files(entries, records, f)
     files.update(listed)
     dates.update(list_dates)
-    manifest = Manifest(state=name, reports=records, lists=lists, dates=dict(sorted(dates.items())), private=[K.PRIVATE_PATH])
+    pdf = next(data for path, data in sorted(files.items()) if path.endswith(".pdf"))
+    column = fault_files(f, pdf)
+    files.update(column)
+    dates.update(dict.fromkeys(column, "2025-01-15"))
+    faults = {path: fault.kind for path, fault in preset_all().items()}
+    manifest = Manifest(state=name, reports=records, lists=lists, dates=dict(sorted(dates.items())), private=[K.PRIVATE_PATH], faults=faults)
     return State(files, manifest)
 
 

@@ -67,6 +67,7 @@ class Manifest:
     removed: list[str] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    faults: dict[str, str] = field(default_factory=dict)  # path -> fault kind under faults="all"
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
