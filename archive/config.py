@@ -51,6 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_failures", 3, "failed fetches in a row before a fetch_failed alert"),
     Setting("notify", "", "apprise URLs (space separated) that receive alerts"),
     Setting("feed", "alerts.atom", "Atom feed file of alerts"),
+    Setting("sample_port", 8123, "loopback port of the sample portal that `zfxxgk crawl` serves itself; "
+            "kept stable so that its URLs stay the same from crawl to crawl"),
     Setting("as_of", "", "date taken as today (YYYY-MM-DD) for deadline logic; empty: the real date"),
 )
 
@@ -79,6 +81,7 @@ class Settings:
     fetch_failures: int
     notify: str
     feed: str
+    sample_port: int
     as_of: str
 
     def as_dict(self) -> dict[str, Any]:

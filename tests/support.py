@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +26,12 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: f
         raise AssertionError(f"zfxxgk {' '.join(args)} failed ({result.returncode}):\n"
                              f"{result.stdout}\n{result.stderr[-4000:]}")
     return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def manifest(state: str = "site") -> dict[str, Any]:

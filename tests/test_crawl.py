@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support import manifest, query, run_cli
+from support import free_port, manifest, query, run_cli
 
 from crawler.sample.server import SampleServer
 
@@ -18,10 +18,11 @@ REPORTS = MANIFEST["reports"]
 def crawled(tmp_path_factory):
     """One crawl of the whole sample (served by `zfxxgk crawl` itself), then a second one."""
     work = tmp_path_factory.mktemp("crawl")
-    first = run_cli("crawl", "--db", "archive.db", "--json", cwd=work)
+    env = {"ZFXXGK_SAMPLE_PORT": str(free_port())}
+    first = run_cli("crawl", "--db", "archive.db", "--json", cwd=work, env=env)
     counts = {t: query(work / "archive.db", f"select count(*) from {t}")[0][0]
               for t in ("blobs", "reports", "report_versions", "agencies")}
-    second = run_cli("crawl", "--db", "archive.db", "--json", cwd=work)
+    second = run_cli("crawl", "--db", "archive.db", "--json", cwd=work, env=env)
     return work, json.loads(first.stdout), json.loads(second.stdout), counts
 
 
