@@ -72,47 +72,63 @@ def _garbled(table: Table) -> bool:
     return "(cid:" in text or "\ufffd" in text
 
 
-def _plumber_tables(page: pdfplumber.page.Page, start: int) -> list[Table]:
-    out = []
+Found = tuple[Box, Table]
+
+
+def _bbox(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _plumber_tables(page: pdfplumber.page.Page, start: int) -> list[Found]:
+    out: list[Found] = []
     for found in page.find_tables():
         boxes = [tuple(map(float, c)) for c in found.cells]
 
         def text_of(box: Box) -> str:
             return page.filter(lambda obj: _centre_in(obj, box)).extract_text() or ""
 
-        out.append(grid_from_boxes(boxes, text_of, start + len(out)))  # type: ignore[arg-type]
+        if boxes:
+            out.append((_bbox(boxes), grid_from_boxes(boxes, text_of, start + len(out))))  # type: ignore[arg-type]
     return out
 
 
-def _mupdf_tables(page: pymupdf.Page, start: int) -> list[Table]:
-    out = []
+def _mupdf_tables(page: pymupdf.Page, start: int) -> list[Found]:
+    out: list[Found] = []
     for found in page.find_tables().tables:
         boxes = [tuple(map(float, c)) for c in found.cells if c is not None]
 
         def text_of(box: Box) -> str:
             return str(page.get_textbox(pymupdf.Rect(box))).strip()
 
-        out.append(grid_from_boxes(boxes, text_of, start + len(out)))  # type: ignore[arg-type]
+        if boxes:
+            out.append((_bbox(boxes), grid_from_boxes(boxes, text_of, start + len(out))))  # type: ignore[arg-type]
     return out
 
 
-def _usable(tables: list[Table]) -> bool:
-    return bool(tables) and not any(_garbled(t) for t in tables) and any(c.text.strip() for t in tables for c in t.cells)
+def _usable(table: Table) -> bool:
+    return not _garbled(table) and any(c.text.strip() for c in table.cells)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _page_tables(plumber_page: pdfplumber.page.Page, mupdf_page: pymupdf.Page, start: int) -> list[Table]:
-    """PyMuPDF first (clean CJK cell text on LibreOffice and Word PDFs), pdfplumber when it fails."""
-    try:
-        tables = _mupdf_tables(mupdf_page, start)
-    except Exception:  # noqa: BLE001 - MuPDF's table finder fails on odd pages; pdfplumber may still read them
-        tables = []
-    if _usable(tables):
-        return tables
-    try:
-        alternative = _plumber_tables(plumber_page, start)
-    except Exception:  # noqa: BLE001 - pdfminer fails on odd pages too
-        return tables
-    return alternative if _usable(alternative) else tables
+    """PyMuPDF's tables (clean CJK cell text), plus pdfplumber's where PyMuPDF found none or garbage.
+
+    Each finder misses tables the other sees (narrow 15-column tables, tables
+    without outer rules), so pdfplumber's tables that do not overlap a usable
+    PyMuPDF table are kept too, in reading order.
+    """
+    found: list[Found] = []
+    for finder, page in ((_mupdf_tables, mupdf_page), (_plumber_tables, plumber_page)):
+        try:
+            tables = finder(page, start)  # type: ignore[operator]
+        except Exception:  # noqa: BLE001 - either finder fails on odd pages; the other may still read them
+            continue
+        found += [(box, t) for box, t in tables if _usable(t) and not any(_overlaps(box, b) for b, _ in found)]
+    found.sort(key=lambda f: (f[0][1], f[0][0]))
+    return [t for _, t in found]
 
 
 _OUTLINE_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、])")

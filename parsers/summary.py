@@ -13,7 +13,7 @@ from .records import SUMMARY_KEYS, Indicator, Number, Report
 
 # summary key → (label keywords that must all occur, keywords that must not)
 _BEIJING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "proactive_items": (("主动公开政府信息数",), ("重点领域", "其中", "渠道")),
+    "proactive_items": (("主动公开政府信息数",), ("重点领域", "其中")),
     "requests_new": (("收到申请数",), ()),
     "requests_handled": (("申请办结数",), ()),
     "granted": (("同意公开答复数",), ("部分",)),
