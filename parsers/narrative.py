@@ -17,7 +17,7 @@ _RECEIVED = re.compile(
     r"(?P<what>[^，。；;,\d]{0,24}?申请[^，。；;,\d]{0,12}?|[^，。；;,\d]{0,6}?)"
     r"(?:共计|总数为|总量为|合计|共|为|是)?\s*(?P<n>\d+)\s*(?:件|个|宗|条|次)"
 )
-_EXCLUDED = ("复议", "诉讼", "投诉", "举报", "结转", "办结", "答复", "提案", "建议", "来信", "热线", "咨询")
+_EXCLUDED = ("复议", "诉讼", "投诉", "举报", "信访", "许可", "补贴", "救助", "结转", "办结", "答复", "提案", "建议", "来信", "热线", "咨询")
 _PROACTIVE = re.compile(r"主动公开(?:政府)?信息(?:共计|总数为|共|合计)?\s*(\d+)\s*条")
 _SENTENCE = re.compile(r"[^。；;\n]+")
 
@@ -30,7 +30,7 @@ def stated_requests(text: str) -> list[tuple[int, str]]:
     """(count, sentence) for each sentence stating the number of requests received."""
     found = []
     for sentence in _SENTENCE.findall(_flat(text)):
-        if "申请" not in sentence or "公开" not in sentence:
+        if "申请" not in sentence:
             continue
         for m in _RECEIVED.finditer(sentence):
             span = sentence[max(0, m.start() - 4) : m.end()]

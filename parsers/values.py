@@ -52,6 +52,10 @@ def _to_number(sign: str, digits: str) -> Number:
 def parse_value(text: str) -> CellValue:
     """Read one cell; never raises."""
     raw = _clean(text)
+    tokens = _SPACES.split(raw.strip(" \t\n\r\u3000\xa0\u200b\ufeff"))
+    if len(tokens) > 1 and all(_NUM.match(t) for t in tokens):
+        parts = tuple(_to_number(*_NUM.match(t).groups()) for t in tokens)  # type: ignore[union-attr]
+        return CellValue(None, error=f"several numbers in one cell: {raw!r}", parts=parts)
     compact = _SPACES.sub("", raw)
     if compact.lower() in _NONE_MARKS:
         return CellValue(None, blank=True)
@@ -68,10 +72,6 @@ def parse_value(text: str) -> CellValue:
     m = _LEAD_NUM.match(_SPACES.sub("", raw))
     if m:
         return CellValue(_to_number(m.group(1), m.group(2)), m.group(3))
-    tokens = _SPACES.split(raw)
-    if len(tokens) > 1 and all(_NUM.match(t) for t in tokens):
-        parts = tuple(_to_number(*_NUM.match(t).groups()) for t in tokens)  # type: ignore[union-attr]
-        return CellValue(None, error=f"several numbers in one cell: {raw!r}", parts=parts)
     return CellValue(None, error=f"not a number: {raw[:40]!r}")
 
 
