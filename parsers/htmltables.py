@@ -124,8 +124,12 @@ def read_html(data: bytes, *, filename: str | None = None) -> Document:
     sel = parsel.Selector(root=root, type="html")
     tables = [read_table(t, i) for i, t in enumerate(root.xpath("//table[not(.//table)]"))]
     title, published = _title(sel), _published(sel, html)
-    text = trafilatura.extract(html, include_tables=True, favor_precision=True, deduplicate=False) or ""
     narrative = _narrative(root)
-    if not text.strip():
-        text = narrative
-    return Document("html", text, tables, filename=filename, title=title, published=published, narrative=narrative)
+
+    def text() -> str:
+        extracted = trafilatura.extract(html, include_tables=True, favor_precision=True, deduplicate=False)
+        return extracted if extracted and extracted.strip() else narrative
+
+    return Document(
+        "html", None, tables, filename=filename, title=title, published=published, narrative=narrative, text_factory=text
+    )
