@@ -121,9 +121,13 @@ def _page_tables(plumber_page: pdfplumber.page.Page, mupdf_page: pymupdf.Page, s
     PyMuPDF table are kept too, in reading order.
     """
     found: list[Found] = []
-    for finder, page in ((_mupdf_tables, mupdf_page), (_plumber_tables, plumber_page)):
+    finders: list[Callable[[], list[Found]]] = [
+        lambda: _mupdf_tables(mupdf_page, start),
+        lambda: _plumber_tables(plumber_page, start),
+    ]
+    for finder in finders:
         try:
-            tables = finder(page, start)  # type: ignore[operator]
+            tables = finder()
         except Exception:  # noqa: BLE001 - either finder fails on odd pages; the other may still read them
             continue
         found += [(box, t) for box, t in tables if _usable(t) and not any(_overlaps(box, b) for b, _ in found)]
@@ -176,15 +180,16 @@ def read_pdf(data: bytes, *, filename: str | None = None) -> Document:
         mdoc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # noqa: BLE001 - MuPDF raises its own error types on bad bytes
         raise ParseError(f"not a readable PDF: {exc}") from exc
-    texts = [page.get_text("text") for page in mdoc]
+    mpages = list(mdoc.pages())
+    texts = [str(page.get_text("text")) for page in mpages]
     text = "\n".join(texts)
     if len("".join(text.split())) < _MIN_TEXT:
-        images = sum(len(page.get_images()) for page in mdoc)
+        images = sum(len(page.get_images()) for page in mpages)
         reason = f"no text layer ({mdoc.page_count} pages, {images} images)"
         return Document("pdf", text, [], status="needs_ocr" if images else "empty", reason=reason, filename=filename)
     pages: list[list[Table]] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for ppage, mpage in zip(pdf.pages, mdoc):
+        for ppage, mpage in zip(pdf.pages, mpages):
             pages.append(_page_tables(ppage, mpage, sum(len(p) for p in pages)))
     tables = join_pages(pages)
     return Document("pdf", text, tables, filename=filename, narrative=_outside_tables(mdoc))
@@ -193,7 +198,7 @@ def read_pdf(data: bytes, *, filename: str | None = None) -> Document:
 def _outside_tables(mdoc: pymupdf.Document) -> str:
     """Text blocks that lie outside any table, for figures stated in sentences."""
     parts = []
-    for page in mdoc:
+    for page in mdoc.pages():
         rects = [pymupdf.Rect(t.bbox) for t in page.find_tables().tables]
         for block in page.get_text("blocks"):
             r = pymupdf.Rect(block[:4])
