@@ -7,7 +7,7 @@ fails says which row or column broke it. Failed checks never drop a record.
 from __future__ import annotations
 
 from .narrative import stated_requests
-from .records import APPEAL_GROUPS, REQUEST_COLUMNS, Check, Report
+from .records import APPEAL_GROUPS, REQUEST_COLUMNS, Check, Indicator, Report
 
 _APPLICANTS = REQUEST_COLUMNS[:-1]
 _OUTCOME_ROWS = (
@@ -98,6 +98,37 @@ def appeals_totals(report: Report) -> Check | None:
     return _verdict("appeals_totals", failures, evaluated)
 
 
+def _numbered_children(report: Report) -> dict[str, list[Indicator]]:
+    """Direct sub-rows of each beijing-2008 row that carry an outline number of their own."""
+    children: dict[str, list[Indicator]] = {}
+    for ind in report.indicators:
+        parent, _, last = ind.path.rpartition(".")
+        if parent and not last.startswith("其中"):
+            children.setdefault(parent, []).append(ind)
+    return children
+
+
+def indicator_sums(report: Report) -> Check | None:
+    """beijing-2008: a row with a figure equals the sum of its numbered sub-rows.
+
+    The numbered sub-items of the statistics table split their parent
+    (收到申请数 = 当面 + 传真 + 网络 + 信函, 行政复议数量 = 维持 + 纠错 + 其他); the
+    unnumbered 其中 rows name only a part of it, so they are not summed. A
+    blank figure in a row that has a unit counts as 0.
+    """
+    failures, evaluated = [], 0
+    children = _numbered_children(report)
+    for parent in report.indicators:
+        parts = children.get(parent.path, [])
+        if parent.value is None or not parts or any(p.unit is None for p in parts):
+            continue
+        evaluated += 1
+        summed = sum(p.value or 0 for p in parts)
+        if abs(summed - parent.value) > 1e-6:
+            failures.append(f"{parent.path}: {parent.value} != {summed}")
+    return _verdict("indicator_sums", failures, evaluated)
+
+
 def _table_received(report: Report) -> tuple[int | None, int | None]:
     """Requests received per the table, and received plus carried over."""
     if report.template == "beijing-2008":
@@ -130,6 +161,7 @@ def run_checks(report: Report, narrative: str) -> list[Check]:
         requests_columns(report),
         requests_handled_sum(report),
         appeals_totals(report),
+        indicator_sums(report),
         narrative_matches_table(report, narrative),
     ]
     return [c for c in found if c is not None]

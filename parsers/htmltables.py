@@ -23,7 +23,12 @@ _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "tab
 _MAX_SPAN = (500, 64)
 _META_TITLE = ("ArticleTitle", "title", "Title", "og:title")
 _META_DATE = ("PubDate", "pubdate", "publishdate", "firstpublishedtime", "article:published_time", "Date")
-_DATE_IN_PAGE = re.compile(r"(?:发布(?:时间|日期)|日期|时间)\s*[:：]\s*((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+# 发布日期：2025-01-17 in the page, also split by markup (<td>日期：</td><td>…) and as the big5
+# gateway prints it (發佈日期); never the visitor clock (当前时间).
+_DATE_IN_PAGE = re.compile(
+    r"(?:(?:发布|發佈|發布)(?:时间|時間|日期)|(?<!当前)(?<!當前)(?:日期|时间|時間))\s*[:：](?:\s|&nbsp;|<[^>]{0,200}>)*"
+    r"((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})"
+)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SPLIT = re.compile(r"\s*[_|｜—-]\s*")
 

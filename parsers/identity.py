@@ -119,4 +119,5 @@ def identify(text: str, prose: str, *, title: str | None, published: str | None,
     published = published or find_published(prose, year)
     if year is None and published:
         year = int(published[:4]) - 1
+    title = to_simplified(title) if title else None
     return Identity(title, agency, find_region(agency), year, published)

@@ -3,7 +3,8 @@
 pdfplumber and PyMuPDF's ``find_tables`` disagree on CJK text and merged
 cells. Both give cell bounding boxes; the grid is rebuilt from the distinct box
 edges so a merged cell gets its rowspan/colspan, and its text is read from
-the text layer inside the box. PyMuPDF is tried first (on LibreOffice and Word
+the text layer inside the box (see ``pdfgrid`` for the grid and for tables
+that run over a page break). PyMuPDF is tried first (on LibreOffice and Word
 PDFs its cell text is clean, while cropping with pdfplumber bleeds neighbouring
 cells' text); a page where it yields ``(cid:…)``/U+FFFD garbage or nothing is
 read with pdfplumber, each character going to the cell holding its centre. A file with
@@ -15,47 +16,22 @@ from __future__ import annotations
 import io
 import logging
 import re
-from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pdfplumber
 import pymupdf
 
 from .documents import Document
 from .errors import ParseError
-from .tables import Cell, Table
+from .pdfgrid import Piece, TextBox, join_pages
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 Box = tuple[float, float, float, float]
-_TOL = 2.0
 _MIN_TEXT = 20
-
-
-def _edges(values: Sequence[float]) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > _TOL:
-            out.append(v)
-    return out
-
-
-def _index(edges: list[float], v: float) -> int:
-    i = bisect_left(edges, v - _TOL)
-    return min(i, len(edges) - 1)
-
-
-def grid_from_boxes(boxes: list[Box], text_of: Callable[[Box], str], index: int) -> Table:
-    """Cells with spans from bounding boxes: spans count the grid lines a box crosses."""
-    xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
-    ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
-    cells = []
-    for box in boxes:
-        c0, c1 = _index(xs, box[0]), _index(xs, box[2])
-        r0, r1 = _index(ys, box[1]), _index(ys, box[3])
-        cells.append(Cell(text_of(box), r0, c0, max(r1 - r0, 1), max(c1 - c0, 1)))
-    cells.sort(key=lambda c: (c.row, c.col))
-    return Table(index, cells, grid=True)
+# Running heads, footers and page numbers (- 2 -, 第2页) do not separate a table from its continuation.
+_MARGIN = 0.07
+_PAGE_NUMBER = re.compile(r"^[\s\-—－–第页共/\d]+$")
 
 
 def _centre_in(obj: dict[str, object], box: Box) -> bool:
@@ -67,111 +43,138 @@ def _centre_in(obj: dict[str, object], box: Box) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _garbled(table: Table) -> bool:
-    text = "".join(c.text for c in table.cells)
+def _garbled(piece: Piece) -> bool:
+    text = "".join(b.text for b in piece.boxes)
     return "(cid:" in text or "\ufffd" in text
 
 
-Found = tuple[Box, Table]
-
-
-def _bbox(boxes: list[Box]) -> Box:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def _plumber_tables(page: pdfplumber.page.Page, start: int) -> list[Found]:
-    out: list[Found] = []
+def _plumber_tables(page: pdfplumber.page.Page, number: int) -> list[Piece]:
+    out: list[Piece] = []
     for found in page.find_tables():
-        boxes = [tuple(map(float, c)) for c in found.cells]
-
-        def text_of(box: Box) -> str:
-            return page.filter(lambda obj: _centre_in(obj, box)).extract_text() or ""
-
+        boxes = []
+        for cell in found.cells:
+            box: Box = tuple(map(float, cell))  # type: ignore[assignment]
+            text = page.filter(lambda obj, box=box: _centre_in(obj, box)).extract_text() or ""
+            boxes.append(TextBox(*box, text))
         if boxes:
-            out.append((_bbox(boxes), grid_from_boxes(boxes, text_of, start + len(out))))  # type: ignore[arg-type]
+            out.append(Piece(number, boxes))
     return out
 
 
-def _mupdf_tables(page: pymupdf.Page, start: int) -> list[Found]:
-    out: list[Found] = []
-    for found in page.find_tables().tables:
-        boxes = [tuple(map(float, c)) for c in found.cells if c is not None]
+def _find_tables(page: pymupdf.Page) -> list[pymupdf.table.Table]:
+    """Ruled tables on a page, without the layout model of pymupdf-layout (slow, and it merges columns)."""
+    try:
+        return list(page.find_tables(use_layout=False).tables)
+    except TypeError:  # PyMuPDF before 1.26 has no layout gate
+        return list(page.find_tables().tables)
 
-        def text_of(box: Box) -> str:
-            return str(page.get_textbox(pymupdf.Rect(box))).strip()
 
-        if boxes:
-            out.append((_bbox(boxes), grid_from_boxes(boxes, text_of, start + len(out))))  # type: ignore[arg-type]
+def _page_chars(page: pymupdf.Page) -> list[TextBox]:
+    chars = []
+    for block in page.get_text("rawdict")["blocks"]:
+        for line in block.get("lines", ()):
+            for span in line["spans"]:
+                chars += [TextBox(*map(float, ch["bbox"]), ch["c"]) for ch in span["chars"]]
+    return chars
+
+
+def _lines_text(chars: list[TextBox]) -> str:
+    """Characters of one cell as lines, top to bottom and left to right.
+
+    Glyphs of another font (“” in DejaVu beside Noto CJK) come as lines of
+    their own in the text layer; putting each character on the line its
+    centre falls in keeps them where they are printed.
+    """
+    lines: list[tuple[float, list[TextBox]]] = []
+    for ch in sorted(chars, key=lambda c: c.y0 + c.y1):
+        centre, half = (ch.y0 + ch.y1) / 2, (ch.y1 - ch.y0) / 2
+        if lines and abs(centre - lines[-1][0]) <= half:
+            lines[-1][1].append(ch)
+        else:
+            lines.append((centre, [ch]))
+    texts = ("".join(c.text for c in sorted(line, key=lambda c: c.x0)).strip() for _, line in lines)
+    return "\n".join(t for t in texts if t)
+
+
+def _cell_texts(boxes: list[Box], chars: list[TextBox]) -> list[str]:
+    """Text of each cell box: the characters whose centre lies in it."""
+    band = 20.0
+    index: dict[int, list[int]] = {}
+    for i, b in enumerate(boxes):
+        for k in range(int(b[1] // band), int(b[3] // band) + 1):
+            index.setdefault(k, []).append(i)
+    inside: list[list[TextBox]] = [[] for _ in boxes]
+    for ch in chars:
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.y0 + ch.y1) / 2
+        for i in index.get(int(cy // band), ()):
+            b = boxes[i]
+            if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]:
+                inside[i].append(ch)
+                break
+    return [_lines_text(c) for c in inside]
+
+
+def _mupdf_tables(page: pymupdf.Page, number: int) -> list[Piece]:
+    out: list[Piece] = []
+    chars: list[TextBox] | None = None
+    for found in _find_tables(page):
+        boxes: list[Box] = [tuple(map(float, c)) for c in found.cells if c is not None]  # type: ignore[misc]
+        if not boxes:
+            continue
+        chars = _page_chars(page) if chars is None else chars
+        texts = _cell_texts(boxes, chars)
+        out.append(Piece(number, [TextBox(*b, t) for b, t in zip(boxes, texts)]))
     return out
 
 
-def _usable(table: Table) -> bool:
-    return not _garbled(table) and any(c.text.strip() for c in table.cells)
+def _usable(piece: Piece) -> bool:
+    return not _garbled(piece) and any(b.text.strip() for b in piece.boxes)
 
 
-def _overlaps(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def _overlaps(a: Piece, b: Piece) -> bool:
+    return a.left < b.right and b.left < a.right and a.top < b.bottom and b.top < a.bottom
 
 
-def _page_tables(plumber_page: pdfplumber.page.Page, mupdf_page: pymupdf.Page, start: int) -> list[Table]:
+def _page_tables(plumber_page: pdfplumber.page.Page, mupdf_page: pymupdf.Page, number: int) -> list[Piece]:
     """PyMuPDF's tables (clean CJK cell text), plus pdfplumber's where PyMuPDF found none or garbage.
 
     Each finder misses tables the other sees (narrow 15-column tables, tables
     without outer rules), so pdfplumber's tables that do not overlap a usable
     PyMuPDF table are kept too, in reading order.
     """
-    found: list[Found] = []
-    finders: list[Callable[[], list[Found]]] = [
-        lambda: _mupdf_tables(mupdf_page, start),
-        lambda: _plumber_tables(plumber_page, start),
+    found: list[Piece] = []
+    finders: list[Callable[[], list[Piece]]] = [
+        lambda: _mupdf_tables(mupdf_page, number),
+        lambda: _plumber_tables(plumber_page, number),
     ]
     for finder in finders:
         try:
-            tables = finder()
+            pieces = finder()
         except Exception:  # noqa: BLE001 - either finder fails on odd pages; the other may still read them
             continue
-        found += [(box, t) for box, t in tables if _usable(t) and not any(_overlaps(box, b) for b, _ in found)]
-    found.sort(key=lambda f: (f[0][1], f[0][0]))
-    return [t for _, t in found]
+        found += [p for p in pieces if _usable(p) and not any(_overlaps(p, f) for f in found)]
+    found.sort(key=lambda p: (p.top, p.left))
+    _mark_page_ends(found, mupdf_page)
+    return found
 
 
-_OUTLINE_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、])")
-
-
-def _continues(first_row: list[Cell]) -> bool:
-    """A row cut by a page break: no outline number starts it and it holds no number of its own."""
-    texts = [c.text.strip() for c in first_row if c.text.strip()]
-    return bool(texts) and not any(_OUTLINE_START.match(t) or t.isdigit() for t in texts)
-
-
-def _append(into: Table, more: Table) -> None:
-    first = [c for c in more.cells if c.row == 0]
-    offset = into.n_rows
-    if _continues(first):
-        last = into.n_rows - 1
-        for cell in first:
-            target = next((c for c in into.cells if c.row <= last < c.row + c.rowspan and c.col <= cell.col < c.col + c.colspan), None)
-            if target is not None and cell.text.strip():
-                target.text = target.text + cell.text
-        offset -= 1
-        more_cells = [c for c in more.cells if c.row > 0]
-    else:
-        more_cells = list(more.cells)
-    into.cells.extend(Cell(c.text, c.row + offset, c.col, c.rowspan, c.colspan) for c in more_cells)
-
-
-def join_pages(pages: list[list[Table]]) -> list[Table]:
-    """One table for a table that runs over a page break (same column count), cut rows rejoined."""
-    out: list[Table] = []
-    for i, tables in enumerate(pages):
-        for j, table in enumerate(tables):
-            continues_previous_page = j == 0 and i > 0 and bool(pages[i - 1]) and bool(out)
-            if continues_previous_page and out[-1].n_cols == table.n_cols:
-                _append(out[-1], table)
-                continue
-            table.index = len(out)
-            out.append(table)
-    return out
+def _mark_page_ends(pieces: list[Piece], page: pymupdf.Page) -> None:
+    """Whether any text other than running heads and page numbers lies above or below each table."""
+    if not pieces:
+        return
+    height = float(page.rect.height)
+    words = []
+    for w in page.get_text("words"):
+        x0, y0, x1, y1, word = float(w[0]), float(w[1]), float(w[2]), float(w[3]), str(w[4])
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if cy < height * _MARGIN or cy > height * (1 - _MARGIN) or _PAGE_NUMBER.match(word):
+            continue
+        if any(p.left <= cx <= p.right and p.top <= cy <= p.bottom for p in pieces):
+            continue
+        words.append((y0, y1))
+    for piece in pieces:
+        piece.opens_page = not any(y1 <= piece.top for _, y1 in words) and piece is pieces[0]
+        piece.closes_page = not any(y0 >= piece.bottom for y0, _ in words) and piece is pieces[-1]
 
 
 def read_pdf(data: bytes, *, filename: str | None = None) -> Document:
@@ -187,19 +190,18 @@ def read_pdf(data: bytes, *, filename: str | None = None) -> Document:
         images = sum(len(page.get_images()) for page in mpages)
         reason = f"no text layer ({mdoc.page_count} pages, {images} images)"
         return Document("pdf", text, [], status="needs_ocr" if images else "empty", reason=reason, filename=filename)
-    pages: list[list[Table]] = []
+    pieces: list[Piece] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for ppage, mpage in zip(pdf.pages, mpages):
-            pages.append(_page_tables(ppage, mpage, sum(len(p) for p in pages)))
-    tables = join_pages(pages)
-    return Document("pdf", text, tables, filename=filename, narrative=_outside_tables(mdoc))
+        for number, (ppage, mpage) in enumerate(zip(pdf.pages, mpages)):
+            pieces += _page_tables(ppage, mpage, number)
+    return Document("pdf", text, join_pages(pieces), filename=filename, narrative=_outside_tables(mdoc, pieces))
 
 
-def _outside_tables(mdoc: pymupdf.Document) -> str:
+def _outside_tables(mdoc: pymupdf.Document, pieces: list[Piece]) -> str:
     """Text blocks that lie outside any table, for figures stated in sentences."""
     parts = []
-    for page in mdoc.pages():
-        rects = [pymupdf.Rect(t.bbox) for t in page.find_tables().tables]
+    for number, page in enumerate(mdoc.pages()):
+        rects = [pymupdf.Rect(p.left, p.top, p.right, p.bottom) for p in pieces if p.page == number]
         for block in page.get_text("blocks"):
             r = pymupdf.Rect(block[:4])
             if not any(r.intersects(t) for t in rects):

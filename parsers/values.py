@@ -21,6 +21,8 @@ _NUM = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)$")
 _LEAD_NUM = re.compile(r"^([+-]?)(\d+(?:\.\d+)?)\s*(万元|元|件|条|项|个|次|人次|人|篇|家|期|份|%)?\s*[(（].*[)）]$")
 _SPACES = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _DIGIT_SEP = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
+# Units as the big5 gateway prints them (42.21萬元).
+_TRADITIONAL_UNITS = str.maketrans({"萬": "万", "條": "条", "個": "个", "項": "项", "筆": "笔"})
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class CellValue:
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFKC", strip_debris(text))
+    text = unicodedata.normalize("NFKC", strip_debris(text)).translate(_TRADITIONAL_UNITS)
     text = text.replace("－", "-").replace("＋", "+").replace("−", "-")
     return _DIGIT_SEP.sub("", text).strip()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..labels import norm, printed
+from ..labels import norm, printed, to_simplified
 from ..records import Indicator
 from ..values import parse_value
 from .rows import Row
@@ -87,4 +87,5 @@ def _read(rows: list[Row], sink: Sink) -> None:
             sink.problem(f"indicators.{path}", v.error)
         number = None if v.blank else v.value
         source = row.ref(row.slots[-1])
-        sink.report.indicators.append(Indicator(path, label, printed(unit) or None, number, source))
+        unit = to_simplified(printed(unit))
+        sink.report.indicators.append(Indicator(path, to_simplified(label), unit or None, number, source))

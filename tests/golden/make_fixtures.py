@@ -221,7 +221,17 @@ def random_indicators(rng: random.Random) -> list[tuple[str, str, str | None, fl
         elif unit:
             value = rng.choice([0, 1, 2, 5, 17, 1280])
         out.append((path, label, unit, value))
-    return out
+    return _sum_parents(out)
+
+
+def _sum_parents(rows: list[tuple[str, str, str | None, float | int | None]]) -> list[tuple[str, str, str | None, float | int | None]]:
+    """Each row with a figure is the sum of its numbered sub-rows, as in a consistent statistics table."""
+    values = {path: value for path, _, _, value in rows}
+    for path, _, unit, _ in sorted(rows, key=lambda r: -r[0].count(".")):
+        parts = [p for p, _, _, _ in rows if p.rpartition(".")[0] == path and "其中" not in p.rpartition(".")[2]]
+        if unit and parts:
+            values[path] = sum(values[p] or 0 for p in parts)
+    return [(path, label, unit, values[path]) for path, label, unit, _ in rows]
 
 
 # ---------------------------------------------------------------- grids
