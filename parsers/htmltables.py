@@ -33,35 +33,41 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SPLIT = re.compile(r"\s*[_|｜—-]\s*")
 
 
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
 def cell_text(el: etree._Element) -> str:
     """Text of a cell with line breaks where the markup has blocks (<p>, <br>)."""
     parts: list[str] = []
+    _walk(el, parts)
+    text = "".join(parts)
+    return _BLANK_LINES.sub("\n", text).strip("\n") if "\n" in text else text
 
-    def walk(e: etree._Element) -> None:
-        tag = e.tag.lower() if isinstance(e.tag, str) else ""
-        if tag in ("script", "style"):
-            return
-        if tag in _BLOCK:
-            parts.append("\n")
-        if e.text:
-            parts.append(e.text)
-        for child in e:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in _BLOCK:
-            parts.append("\n")
 
-    walk(el)
-    return re.sub(r"\n\s*\n+", "\n", "".join(parts)).strip("\n")
+def _walk(e: etree._Element, parts: list[str]) -> None:
+    tag = e.tag.lower() if isinstance(e.tag, str) else ""
+    if tag in ("script", "style"):
+        return
+    block = tag in _BLOCK
+    if block:
+        parts.append("\n")
+    if e.text:
+        parts.append(e.text)
+    for child in e:
+        _walk(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append("\n")
 
 
 def _span(value: str | None, limit: int) -> int:
-    try:
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
+    if value is None:
         return 1
-    return min(max(n, 1), limit)
+    value = value.strip()
+    if not value.isdigit():
+        return 1
+    return min(max(int(value), 1), limit)
 
 
 def read_table(el: etree._Element, index: int) -> Table:
@@ -71,13 +77,16 @@ def read_table(el: etree._Element, index: int) -> Table:
     rows = el.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
     for r, tr in enumerate(rows):
         c = 0
-        for td in tr.xpath("./td|./th"):
+        for td in tr.iterchildren("td", "th", "TD", "TH"):
             while (r, c) in occupied:
                 c += 1
             rowspan = min(_span(td.get("rowspan"), _MAX_SPAN[0]), len(rows) - r)
             colspan = _span(td.get("colspan"), _MAX_SPAN[1])
             cells.append(Cell(cell_text(td), r, c, rowspan, colspan))
-            occupied.update((r + i, c + j) for i in range(rowspan) for j in range(colspan))
+            if rowspan == 1 and colspan == 1:
+                occupied.add((r, c))
+            else:
+                occupied.update((r + i, c + j) for i in range(rowspan) for j in range(colspan))
             c += colspan
     return Table(index, cells, grid=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .labels import strip_debris
 from .records import Number
@@ -51,8 +52,9 @@ def _to_number(sign: str, digits: str) -> Number:
     return -value if sign == "-" else value
 
 
+@lru_cache(maxsize=8192)
 def parse_value(text: str) -> CellValue:
-    """Read one cell; never raises."""
+    """Read one cell; never raises (cached: the same few cell texts recur in every table)."""
     raw = _clean(text)
     tokens = _SPACES.split(raw.strip(" \t\n\r\u3000\xa0\u200b\ufeff"))
     if len(tokens) > 1 and all(_NUM.match(t) for t in tokens):

@@ -100,6 +100,8 @@ class _ActiveReader:
                 self.sink.problem(f"{where}.{name}", v.error)
                 continue
             value = v.value if v.value is not None else (0 if v.blank else None)
+            if v.blank and name not in _AMOUNTS:
+                self.sink.blank_zero()
             unit = None
             if name in _AMOUNTS and value is not None:
                 value = to_wan_yuan(value, v.unit, header_unit)

@@ -52,7 +52,7 @@ def _outcome_order(headers: list[Row]) -> list[tuple[str, str]]:
 
 
 def _store(pairs: list[tuple[tuple[str, str], Slot, CellValue, Row]], sink: Sink) -> None:
-    if not any(v.value is not None for _, _, v, _ in pairs):
+    if not any(v.value is not None for _, _, v, _ in pairs) and not sink.blank_zeros:
         sink.problem("appeals", "table present but every cell is blank")
         return
     for (group, outcome), slot, v, row in pairs:

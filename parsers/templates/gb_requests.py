@@ -177,6 +177,8 @@ def _store(data: list[_Data], sink: Sink) -> None:
                 continue
             if v.blank and name == "total":
                 continue
+            if v.blank:
+                sink.blank_zero()
             sink.put("requests", d.key, name, int(v.value or 0), ref)
         _complete_total(d, readable, sink)
 

@@ -10,6 +10,11 @@ class Sink:
 
     def __init__(self, report: Report) -> None:
         self.report = report
+        self.blank_zeros = False
+
+    def blank_zero(self) -> None:
+        """A blank cell of a filled table was read as 0: this report leaves its zeros blank."""
+        self.blank_zeros = True
 
     def problem(self, where: str, reason: str) -> None:
         self.report.problems.append(Problem(where, reason))
