@@ -168,7 +168,7 @@ def _entry(case: Case) -> Entry:
     return Entry(case.key, case.portal, t.agency or "", t.region, "code", t.year or 2020, t.published or "2020-01-15", 1000 + len(case.key), gbk=case.gbk)
 
 
-def _page(case: Case, traditional: bool) -> bytes:
+def page_bytes(case: Case, traditional: bool) -> bytes:
     entry = _entry(case)
     title = case.truth.title or ""
     body = render.render_html(case.truth, case.damage, traditional=traditional)
@@ -231,9 +231,9 @@ def render_forms(cases: list[Case], forms: Iterable[str], cache: Path) -> dict[t
         if "text" in forms:
             files[(case.key, "text")] = ("report.txt", render.render_text(case.truth, case.damage).encode("utf-8"))
         if "html" in forms:
-            files[(case.key, "html")] = ("t20200115_1.html", _page(case, traditional=False))
+            files[(case.key, "html")] = ("t20200115_1.html", page_bytes(case, traditional=False))
         if "html-tw" in forms:
-            files[(case.key, "html-tw")] = ("t20200115_1.html", _page(case, traditional=True))
+            files[(case.key, "html-tw")] = ("t20200115_1.html", page_bytes(case, traditional=True))
         docx[case.key] = render.render_docx(case.truth, case.damage)
         if "docx" in forms:
             files[(case.key, "docx")] = ("P020200115.docx", docx[case.key])
