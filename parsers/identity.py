@@ -26,6 +26,8 @@ _AGENCY_END = re.compile(r"(人民政府|政府|办事处|街道|委员会|管�
 _REPORT_TAIL = re.compile(
     r"((?:19|20)\d{2}\s*年度?)?\s*(?:政府|政务)?(?:信息)?(?:和政务)?公开(?:工作)?(?:年度)?(?:报告|年报).*$"
 )
+# A PDF text layer spaces digits off CJK (2022 年政府信息公开…).
+_SPACE_BY_DIGIT = re.compile(r"(?<=\d)[ \u3000]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[ \u3000]+(?=\d)")
 _PROVINCE = re.compile(r"^(北京市|天津市|上海市|重庆市|[\u4e00-\u9fff]{2,3}?(?:省|自治区))")
 _DISTRICT = re.compile(r"^([\u4e00-\u9fff]{1,5}?(?:区|县|自治州|地区|盟|市))")
 
@@ -119,5 +121,5 @@ def identify(text: str, prose: str, *, title: str | None, published: str | None,
     published = published or find_published(prose, year)
     if year is None and published:
         year = int(published[:4]) - 1
-    title = to_simplified(title) if title else None
+    title = _SPACE_BY_DIGIT.sub("", to_simplified(title)) if title else None
     return Identity(title, agency, find_region(agency), year, published)
