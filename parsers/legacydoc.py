@@ -71,7 +71,7 @@ def _docbook(tool: str, data: bytes) -> str:
 
 def docbook_tables(xml: str) -> list[Table]:
     """antiword's tables: rows of entries in order (no merges), as text tables are read."""
-    tables = []
+    tables: list[Table] = []
     for body in _TABLE.findall(xml):
         rows = [[_xml_text(e) for e in _ENTRY.findall(row)] for row in _ROW.findall(body)]
         tables.append(table_from_rows(len(tables), [r for r in rows if r]))

@@ -151,7 +151,7 @@ def normalise_date(text: str | None) -> str | None:
 def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
     """Title, publication date, body, attachments, continuation pages and twin of a report page."""
     sel = Selector(text=html)
-    body = None
+    body: Selector | None = None
     for query in rules.content:
         found = sel.css(query)
         if found:
@@ -164,11 +164,10 @@ def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
                                                       "contains(text(),'发布日期')]/text()").getall()))
     links = _links(body, url) if body is not None else []
     for box in rules.attachment_boxes:
-        for found in sel.css(box):
-            links += _links(found, url)
+        for part in sel.css(box):
+            links += _links(part, url)
     attachments = [link for link in links if re.search(rules.attachment_links, link.url, re.I)]
-    seen: set[str] = set()
-    unique = [a for a in attachments if not (a.url in seen or seen.add(a.url))]
+    unique = [a for n, a in enumerate(attachments) if all(a.url != b.url for b in attachments[:n])]
     twin = next((link.url for link in _links(sel, url) if twin_original(link.url, rules) == url), None)
     return DetailPage(
         title=_first(sel, rules.title),

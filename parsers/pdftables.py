@@ -43,6 +43,10 @@ def _centre_in(obj: dict[str, object], box: Box) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
+def _inside(box: Box) -> Callable[[dict[str, object]], bool]:
+    return lambda obj: _centre_in(obj, box)
+
+
 def _garbled(piece: Piece) -> bool:
     text = "".join(b.text for b in piece.boxes)
     return "(cid:" in text or "\ufffd" in text
@@ -53,9 +57,9 @@ def _plumber_tables(page: pdfplumber.page.Page, number: int) -> list[Piece]:
     for found in page.find_tables():
         boxes = []
         for cell in found.cells:
-            box: Box = tuple(map(float, cell))  # type: ignore[assignment]
-            text = page.filter(lambda obj, box=box: _centre_in(obj, box)).extract_text() or ""
-            boxes.append(TextBox(*box, text))
+            x0, y0, x1, y1 = map(float, cell)
+            text = page.filter(_inside((x0, y0, x1, y1))).extract_text() or ""
+            boxes.append(TextBox(x0, y0, x1, y1, text))
         if boxes:
             out.append(Piece(number, boxes))
     return out
@@ -70,11 +74,13 @@ def _find_tables(page: pymupdf.Page) -> list[pymupdf.table.Table]:
 
 
 def _page_chars(page: pymupdf.Page) -> list[TextBox]:
-    chars = []
+    chars: list[TextBox] = []
     for block in page.get_text("rawdict")["blocks"]:
         for line in block.get("lines", ()):
             for span in line["spans"]:
-                chars += [TextBox(*map(float, ch["bbox"]), ch["c"]) for ch in span["chars"]]
+                for ch in span["chars"]:
+                    x0, y0, x1, y1 = map(float, ch["bbox"])
+                    chars.append(TextBox(x0, y0, x1, y1, str(ch["c"])))
     return chars
 
 
