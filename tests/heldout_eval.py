@@ -17,6 +17,7 @@ Used by ``tests/test_parse_heldout.py`` (the gate) and as a script:
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import random
 import re
@@ -34,7 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import docx  # noqa: E402
 import opencc  # noqa: E402
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT  # noqa: E402
+from docx.oxml import OxmlElement  # noqa: E402
 
 from crawler.sample import render  # noqa: E402
 from crawler.sample.catalog import Entry  # noqa: E402
@@ -84,6 +88,8 @@ class Case:
     gbk: bool
     big5: bool
     real: bool = False
+    repeat_header: bool = False
+    centred: bool = False
 
 
 @dataclass
@@ -147,7 +153,9 @@ def generated_cases(per_template: int, seed: int = 0) -> list[Case]:
             published = f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(10, 28):02d}"
             truth = make_report(agency, region or "", year, template, rng, planted, published)
             truth.region = region
-            cases.append(Case(f"{template}-{i:03d}", truth, damage, rng.choice(PORTALS), rng.random() < 0.3, rng.random() < 0.5))
+            case = Case(f"{template}-{i:03d}", truth, damage, rng.choice(PORTALS), rng.random() < 0.3, rng.random() < 0.5)
+            case.repeat_header, case.centred = rng.random() < 0.4, rng.random() < 0.4
+            cases.append(case)
     return cases
 
 
@@ -180,6 +188,24 @@ def page_bytes(case: Case, traditional: bool) -> bytes:
         return page.encode("utf-8")
     page = re.sub(r"charset=([\"']?)(?:utf-8|gb2312)", r"charset=\1big5", page)
     return page.encode("big5", "xmlcharrefreplace")
+
+
+def word_styles(data: bytes, case: Case) -> bytes:
+    """Two habits of real Word reports the renderer leaves out: header rows repeated on every
+    page (表头重复) and cells centred vertically, which moves figures across a page break."""
+    if not (case.repeat_header or case.centred):
+        return data
+    word = docx.Document(io.BytesIO(data))
+    for table in word.tables:
+        heads = 3 if len(table.columns) in (3, 10, 15) else 0
+        for n, row in enumerate(table.rows):
+            if case.repeat_header and n < heads:
+                row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            for cell in row.cells if case.centred else ():
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
 
 
 def office_convert(docx: dict[str, bytes], fmt: str, cache: Path) -> dict[str, bytes]:
@@ -234,7 +260,7 @@ def render_forms(cases: list[Case], forms: Iterable[str], cache: Path) -> dict[t
             files[(case.key, "html")] = ("t20200115_1.html", page_bytes(case, traditional=False))
         if "html-tw" in forms:
             files[(case.key, "html-tw")] = ("t20200115_1.html", page_bytes(case, traditional=True))
-        docx[case.key] = render.render_docx(case.truth, case.damage)
+        docx[case.key] = word_styles(render.render_docx(case.truth, case.damage), case)
         if "docx" in forms:
             files[(case.key, "docx")] = ("P020200115.docx", docx[case.key])
     for fmt in OFFICE_FORMS:
