@@ -192,9 +192,9 @@ def _join_text(first: str, second: str) -> str:
 
 def _stack(table: list[TextBox], piece: Piece) -> None:
     """Put the piece's boxes under the table's, as one continuous table."""
-    shift = max(b.y1 for b in table) - piece.top
-    boxes = [TextBox(b.x0, b.y0 + shift, b.x1, b.y1 + shift, b.text) for b in piece.boxes]
-    boxes = _drop_repeated_header(table, boxes)
+    rest = _drop_repeated_header(table, piece.boxes)
+    shift = max(b.y1 for b in table) - min(b.y0 for b in rest)
+    boxes = [TextBox(b.x0, b.y0 + shift, b.x1, b.y1 + shift, b.text) for b in rest]
     table.extend(_merge_cut_row(table, boxes))
 
 

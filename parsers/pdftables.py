@@ -204,12 +204,20 @@ def read_pdf(data: bytes, *, filename: str | None = None) -> Document:
 
 
 def _outside_tables(mdoc: pymupdf.Document, pieces: list[Piece]) -> str:
-    """Text blocks that lie outside any table, for figures stated in sentences."""
+    """Text blocks that lie outside any table, one paragraph each, for figures stated in sentences."""
     parts = []
     for number, page in enumerate(mdoc.pages()):
         rects = [pymupdf.Rect(p.left, p.top, p.right, p.bottom) for p in pieces if p.page == number]
         for block in page.get_text("blocks"):
             r = pymupdf.Rect(block[:4])
             if not any(r.intersects(t) for t in rects):
-                parts.append(str(block[4]))
+                parts.append(_unwrap(str(block[4])))
     return "\n".join(parts)
+
+
+_WRAP_BY_CJK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n|\n(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _unwrap(block: str) -> str:
+    """A text block's lines as one paragraph: the PDF wraps sentences (申请\n91件) where the file did not."""
+    return _WRAP_BY_CJK.sub("", block.strip()).replace("\n", " ")
