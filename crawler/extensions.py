@@ -9,6 +9,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from archive.detect import Expectation, Policy, detect
 from archive.store import Archive
 from crawler.warc import WarcRecorder
 
@@ -60,7 +61,17 @@ class ArchiveRun:
             self.warc.close()
         stats = self.crawler.stats.get_stats()
         self.archive.finish_run("finished" if reason == "finished" else reason, stats)
-        self.archive.close()
+        try:
+            self.detect(spider)
+        finally:
+            self.archive.close()
+
+    def detect(self, spider: Spider) -> None:
+        """Raise the run's alerts; sending them is the command's job, outside the reactor."""
+        portal = getattr(spider, "portal", None)
+        expect = Expectation(portal.min_reports, portal.min_agencies) if portal else Expectation()
+        alerts = detect(self.archive.db, self.archive.run_id, Policy.from_settings(self.settings), expect)
+        self.crawler.stats.set_value("zfxxgk/alerts", len(alerts))
 
 
 class Progress:
