@@ -114,7 +114,9 @@ def test_detect_honours_the_as_of_environment_variable(archive, monkeypatch):
 def test_deliver_command_sends_through_the_configured_destinations(archive, monkeypatch):
     with Endpoint() as endpoint:
         monkeypatch.setenv("ZFXXGK_NOTIFY", endpoint.url)
-        assert "delivered 4 alert messages" in invoke("deliver", "--db", archive)
-        assert "delivered 0 alert messages" in invoke("deliver", "--db", archive)
-    assert len(endpoint.received) == 4
+        assert "delivered 4 alerts in 2 messages" in invoke("deliver", "--db", archive)
+        assert "delivered 0 alerts in 0 messages" in invoke("deliver", "--db", archive)
+    assert [m["title"] for m in endpoint.received] == [
+        "zfxxgk new: first crawl of portal p: 3 reports from 1 agencies archived, years 2022–2024",
+        "zfxxgk: 3 alerts from run 2 of p (1 altered, 1 moved, 1 removed)"]
 

@@ -38,8 +38,8 @@ def publish(db: sqlite_utils.Database, settings: Settings) -> DeliveryReport:
 
 def echo_delivery(report: DeliveryReport, settings: Settings) -> None:
     if settings.notify:
-        click.echo(f"delivered {report.sent} alert messages" + (f", {report.failed} failed (retried next run)"
-                                                                 if report.failed else ""))
+        click.echo(f"delivered {report.sent} alerts in {report.messages} messages"
+                   + (f", {report.failed} failed (retried next run)" if report.failed else ""))
     for error in report.errors:
         click.echo(f"  ! {error}", err=True)
 
