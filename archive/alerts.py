@@ -114,20 +114,22 @@ def save_alerts(db: sqlite_utils.Database, alerts: list[Alert], *, run_id: int, 
 
 
 def list_alerts(db: sqlite_utils.Database, *, kind: str | None = None, since: str | None = None,
-                run_id: int | None = None, limit: int | None = None) -> list[Alert]:
-    """Alerts, newest first, optionally of one kind, raised on or after a day, or by one run."""
+                as_of: str | None = None, run_id: int | None = None, limit: int | None = None) -> list[Alert]:
+    """Alerts, newest first: of one kind, of one run, or by the day detection took as today.
+
+    ``since`` and ``as_of`` compare with that day (the ``as_of`` of the detection,
+    the real date unless one was fixed), so an archive built with --as-of reads
+    consistently.
+    """
     if kind and kind not in KINDS:
         raise AlertError(f"unknown alert kind {kind!r} (known: {', '.join(KINDS)})")
     where, params = ["1=1"], []
-    if kind:
-        where.append("kind = ?")
-        params.append(kind)
-    if since:
-        where.append("raised >= ?")
-        params.append(parse_day(since).isoformat())
-    if run_id is not None:
-        where.append("run_id = ?")
-        params.append(run_id)
+    for clause, value in (("kind = ?", kind), ("run_id = ?", run_id),
+                          ("as_of >= ?", since and parse_day(since).isoformat()),
+                          ("as_of <= ?", as_of and parse_day(as_of).isoformat())):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
     sql = f"select * from alerts where {' and '.join(where)} order by id desc"
     if limit:
         sql += f" limit {int(limit)}"

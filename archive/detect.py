@@ -126,11 +126,9 @@ def _name(report: Mapping[str, Any]) -> str:
     return f"{report['agency'] or '?'} {report['year'] or '?'} report"
 
 
-def _reports(db: sqlite_utils.Database, ids: set[str] | list[str]) -> dict[str, dict[str, Any]]:
-    if not ids:
-        return {}
-    marks = ", ".join("?" for _ in ids)
-    return {r["id"]: r for r in db.query(f"select * from reports where id in ({marks})", list(ids))}
+def _sighted_reports(db: sqlite_utils.Database, run: RunView) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in db.query(
+        "select * from reports where id in (select report_id from sightings where run_id = ?)", [run.id])}
 
 
 # -- the run's size -----------------------------------------------------------
@@ -181,7 +179,7 @@ def _previous_url(db: sqlite_utils.Database, report_id: str, run_id: int) -> str
 def _moves(db: sqlite_utils.Database, run: RunView) -> list[Alert]:
     """Reports now seen at another URL than last time, and not at the old one: moved, not removed plus new."""
     urls, alerts = run.urls, []
-    reports = _reports(db, list(run.sighted))
+    reports = _sighted_reports(db, run)
     for report_id, seen_at in run.sighted.items():
         old = _previous_url(db, report_id, run.id)
         if old is None or old in urls:
@@ -202,7 +200,7 @@ def _moves(db: sqlite_utils.Database, run: RunView) -> list[Alert]:
 def _reappeared(db: sqlite_utils.Database, run: RunView) -> list[Alert]:
     """Reports marked removed that this run saw again; they are live once more."""
     alerts = []
-    for report in _reports(db, list(run.sighted)).values():
+    for report in _sighted_reports(db, run).values():
         if not report["gone_since"]:
             continue
         db.execute("update reports set state = 'live', gone_since = null, gone_run = null where id = ?", [report["id"]])

@@ -17,7 +17,8 @@ from crawler.warc import WarcRecorder
 class ArchiveRun:
     """The run's shared state, reachable by every component as ``crawler.zfxxgk``.
 
-    Opens the archive, records the run in it and keeps the run's WARC file.
+    Opens the archive, records the run in it and keeps the run's WARC file;
+    when the run closes, change detection raises its alerts (``archive.detect``).
     """
 
     def __init__(self, crawler: Crawler) -> None:

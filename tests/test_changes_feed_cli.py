@@ -101,6 +101,9 @@ def test_detect_command_raises_missing_after_the_deadline_once(archive, tmp_path
     assert "[missing] missing: 北京市统计局 has published no 2025 report (due 2026-01-31)" in text
     assert "1 new alerts" in text
     assert "0 new alerts" in invoke("detect", "--db", archive, "--as-of", "2026-02-01")
+    assert "[missing]" not in invoke("alerts", "--db", archive, "--as-of", "2026-01-31")
+    since = json.loads(invoke("alerts", "--db", archive, "--since", "2026-01-01", "--json"))
+    assert [(a["kind"], a["as_of"]) for a in since] == [("missing", "2026-02-01")]
     assert (tmp_path / "feed.atom").exists()
     result = CliRunner().invoke(main, ["detect", "--db", archive, "--as-of", "March"])
     assert result.exit_code != 0 and "not a date" in result.output

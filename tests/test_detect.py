@@ -91,6 +91,9 @@ def test_removed_when_the_page_answers_404_even_if_lists_failed(db):
     fetch(Seen(A, 2023).page, 200, error="WAF block page"),
     fetch(Seen(A, 2023).page, 0, error="TimeoutError: timed out"),
     fetch(Seen(A, 2023).page, 0, error="IgnoreRequest: robots.txt"),
+    fetch(Seen(A, 2023).page, 302),  # e.g. to a login page
+    fetch(Seen(A, 2023).page, 401),
+    fetch(Seen(A, 2023).page, 403),
 ])
 def test_failures_and_blocks_are_never_removal(db, answer):
     crawl_run(db, baseline())

@@ -54,18 +54,22 @@ def echo_alerts(alerts: list[Alert], *, brief: bool = False) -> None:
 @click.option("--kind", type=click.Choice(list(KINDS)), default=None, help="only alerts of this kind")
 @click.option("--since", default=None, metavar="YYYY-MM-DD", help="only alerts raised on or after this day")
 @click.option("--limit", type=int, default=None, help="at most this many (newest first)")
+@as_of_option
 @config_options
 @json_option
-def alerts_cmd(kind: str | None, since: str | None, limit: int | None, config: str | None, db: str | None,
-               as_json: bool) -> None:
+def alerts_cmd(kind: str | None, since: str | None, limit: int | None, as_of: str | None, config: str | None,
+               db: str | None, as_json: bool) -> None:
     """List the alerts raised by crawls, newest first: new, altered, removed, missing and the rest.
 
     Each alert is raised once per event (a report's new version, an agency's
-    missing year), however many crawls see it.
+    missing year), however many crawls see it. Days are those detection took
+    as today (--as-of when it was given), so --as-of here lists what had been
+    raised by then.
     """
-    settings = resolve(config, db=db)
+    settings = resolve(config, db=db, as_of=as_of)
     try:
-        rows = list_alerts(_open(settings.db, readonly=True), kind=kind, since=since, limit=limit)
+        rows = list_alerts(_open(settings.db, readonly=True), kind=kind, since=since, as_of=settings.as_of or None,
+                           limit=limit)
     except AlertError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -33,7 +33,7 @@ def json_option(func: F) -> F:
 
 def as_of_option(func: F) -> F:
     return click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-                        help="take this date as today for the deadline of `missing` alerts "
+                        help="take this date as today (deadlines of `missing` alerts) "
                              "[default: $ZFXXGK_AS_OF or today]")(func)
 
 
