@@ -11,6 +11,8 @@ links the report is.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +28,7 @@ REDIRECTS = (301, 302, 303, 307, 308)
 _OK = "((status = 200 and coalesce(error, '') = '') or status = 304)"
 _NEUTRAL = f"(status in {REDIRECTS} or (status = 0 and error like 'IgnoreRequest%'))"
 _DIFF_CHARS = 4000
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -238,12 +241,28 @@ def _new(db: sqlite_utils.Database, run: RunView) -> list[Alert]:
                   data={"reports": len(fresh), "agencies": len(agencies), "years": years})]
 
 
+def _our_change(db: sqlite_utils.Database, report_id: str, version: int) -> bool:
+    """Whether a new version comes from re-reading, not from the portal.
+
+    The portal served the very same bytes for every document, or the parser
+    changed and the normalised text did not: the version is kept (history shows
+    it) but nobody is told the report was altered.
+    """
+    rows = {v: (parser, text, {d["sha256"] for d in json.loads(sources or "[]") if d.get("sha256")})
+            for v, parser, text, sources in db.execute(
+                "select version, parser_version, text, sources from report_versions "
+                "where report_id = ? and version in (?, ?)", [report_id, version - 1, version])}
+    (old_parser, old_text, old_bytes), (parser, text, new_bytes) = rows[version - 1], rows[version]
+    same_bytes = bool(new_bytes) and new_bytes == old_bytes
+    return same_bytes or (parser != old_parser and _SPACE.sub(" ", text or "") == _SPACE.sub(" ", old_text or ""))
+
+
 def _altered(db: sqlite_utils.Database, run: RunView) -> list[Alert]:
     """Versions after the first that this run made: the changed cells and the text diff."""
     alerts = []
     for r in _new_versions(db, run, first=False):
         change = compare_versions(db, r["id"], r["version"] - 1, r["version"])
-        if change is None:
+        if change is None or _our_change(db, r["id"], r["version"]):
             continue
         cells = [str(c) for c in change.cells]
         summary = "; ".join(cells[:3]) + (f"; … {len(cells) - 3} more" if len(cells) > 3 else "")

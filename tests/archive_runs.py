@@ -33,6 +33,8 @@ class Seen:
     title: str | None = None
     url: str | None = None
     list_url: str = LIST
+    parser: str = "test"
+    page_sha: str | None = None
 
     @property
     def page(self) -> str:
@@ -46,9 +48,9 @@ class Seen:
             portal=portal, url=self.page, list_url=self.list_url, agency=self.agency, agency_code=None,
             region="北京市", year=self.year, title=self.title or f"{self.agency}{self.year}年政府信息公开工作年度报告",
             published=None, template="gb-2021", status="parsed", text=self.text, content_hash=digest,
-            parser_version="test", record={}, cells=cells,
+            parser_version=self.parser, record={}, cells=cells,
             checks=[{"rule": rule, "ok": 0, "detail": "does not add up"} for rule in self.failed],
-            documents=[DocumentSummary(url=self.page, role="page", status=200, sha256=digest)],
+            documents=[DocumentSummary(url=self.page, role="page", status=200, sha256=self.page_sha or digest)],
         )
 
 

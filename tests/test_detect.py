@@ -62,6 +62,19 @@ def test_altered_carries_changed_cells_and_diff(db):
     assert crawl_run(db, [*baseline()[:1], edited, *baseline()[2:]]) == []
 
 
+def test_a_reparse_is_a_version_but_not_an_alteration(db):
+    crawl_run(db, baseline())
+    reread = Seen(A, 2024, cells={("requests", "new", "total"): 40, ("requests", "granted", "total"): 12},
+                  parser="2")
+    assert crawl_run(db, [*baseline()[:1], reread, *baseline()[2:]]) == []
+    same_bytes = Seen(A, 2024, text="抽取方式变了。", page_sha=reread.analysed("p").documents[0].sha256)
+    assert crawl_run(db, [*baseline()[:1], same_bytes, *baseline()[2:]]) == []
+    assert open_db(db).execute("select current_version from reports where year = 2024 and agency = ?",
+                               [A]).fetchone()[0] == 3
+    edited = Seen(A, 2024, text="本年度共收到申请38件。", parser="2")
+    assert kinds(crawl_run(db, [*baseline()[:1], edited, *baseline()[2:]])) == [("altered", A, 2024)]
+
+
 def test_removed_when_gone_from_listing_then_reappeared(db):
     crawl_run(db, baseline())
     alerts = crawl_run(db, baseline()[1:])
