@@ -33,7 +33,7 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Policy:
-    """The thresholds of the rules, from the settings ``as_of``, ``grace_days``, ``fetch_failures``, ``shrink_ratio``."""
+    """The rules' thresholds: the settings ``as_of``, ``grace_days``, ``fetch_failures``, ``shrink_ratio``."""
 
     as_of: date
     grace_days: int = 0
@@ -133,7 +133,6 @@ def _sighted_reports(db: sqlite_utils.Database, run: RunView) -> dict[str, dict[
     return {r["id"]: r for r in db.query(
         "select * from reports where id in (select report_id from sightings where run_id = ?)", [run.id])}
 
-
 # -- the run's size -----------------------------------------------------------
 def _last_complete(db: sqlite_utils.Database, run: RunView) -> tuple[int, int, int] | None:
     """(run id, reports, agencies) of the portal's last complete run before this one."""
@@ -169,7 +168,8 @@ def _shrinkage(db: sqlite_utils.Database, run: RunView, expect: Expectation, pol
                   title=f"portal {run.portal} shrank: run {run.id} found {run.reports} reports from "
                         f"{run.agencies} agencies; nothing was marked removed (selectors may be broken)",
                   portal=run.portal, detail="\n".join(reasons),
-                  data={"reports": run.reports, "agencies": run.agencies, "last_complete_run": last[0] if last else None})]
+                  data={"reports": run.reports, "agencies": run.agencies,
+                        "last_complete_run": last[0] if last else None})]
 
 
 # -- positive evidence: seen on this run -----------------------------------------
@@ -324,7 +324,8 @@ def _removed(db: sqlite_utils.Database, run: RunView) -> list[Alert]:
                    [stamp, run.id, report["id"]])
         alerts.append(_report_alert(
             "removed", f"removed:{report['id']}:r{last}",
-            f"{_name(report)} removed: {evidence}; the archived copy is kept", report, version=report["current_version"],
+            f"{_name(report)} removed: {evidence}; the archived copy is kept", report,
+            version=report["current_version"],
             detail=f"{report['title'] or ''}\nlast seen {report['last_seen'] or '?'} (run {last})"))
     return alerts
 
@@ -370,7 +371,7 @@ def _failure_streak(db: sqlite_utils.Database, url: str) -> tuple[list[int], str
 
 
 def _fetch_failed(db: sqlite_utils.Database, run: RunView, policy: Policy) -> list[Alert]:
-    """Live reports whose page failed in each of the last ``fetch_failures`` runs that requested it (this one included)."""
+    """Live reports whose page failed in each of the last ``fetch_failures`` runs that requested it, this one too."""
     attempted = {u for (u,) in db.execute("select distinct url from fetches where run_id = ? and role = 'page'",
                                           [run.id])}
     alerts = []

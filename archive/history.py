@@ -59,7 +59,7 @@ def report_history(db: sqlite_utils.Database, report: dict[str, Any]) -> ReportH
         failed = [r for (r,) in db.execute("select rule from checks where version_id = ? and ok = 0", [v["id"]])]
         history.versions.append(VersionInfo(v["version"], v["first_seen"], v["last_seen"], v["content_hash"],
                                             v["status"], failed))
-    for before, after in zip(history.versions, history.versions[1:]):
+    for before, after in zip(history.versions, history.versions[1:], strict=False):
         change = compare_versions(db, report["id"], before.version, after.version)
         if change:
             history.changes.append(change)

@@ -19,6 +19,7 @@ from archive.store import Archive, now
 
 BASE = "http://127.0.0.1:9/"
 LIST = BASE + "gknb/index.html"
+NO_EXPECTATION = Expectation()
 
 
 @dataclass
@@ -61,7 +62,7 @@ def fetch(url: str, status: int = 200, role: str = "page", error: str = "") -> F
 
 def crawl_run(path: str, reports: list[Seen], *, answers: list[FetchRecord] = (), portal: str = "p",
               status: str = "finished", scope: str = "", as_of: date = date(2026, 3, 1),
-              expect: Expectation = Expectation(), lists: tuple[str, ...] = (LIST,),
+              expect: Expectation = NO_EXPECTATION, lists: tuple[str, ...] = (LIST,),
               grace_days: int = 0) -> list[Alert]:
     """One crawl run: its list pages answer 200, each report's page too, plus ``answers``; then detection."""
     archive = Archive(path)

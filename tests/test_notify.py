@@ -99,7 +99,8 @@ def test_a_new_destination_gets_todays_alerts_not_the_backlog(tmp_path, endpoint
 
 def test_many_alerts_of_one_run_go_out_in_batches(tmp_path, endpoint):
     path = str(tmp_path / "a.db")
-    every_other_year = [Seen(agency, year) for agency in ("北京市统计局", "北京市民政局") for year in range(2008, 2030, 2)]
+    every_other_year = [Seen(agency, year) for agency in ("北京市统计局", "北京市民政局")
+                        for year in range(2008, 2030, 2)]
     assert len(crawl_run(path, every_other_year, as_of=date(2030, 3, 1))) == 23  # 1 new, 2 × 11 missing
     report = deliver(open_db(path), endpoint.url)
     assert (report.sent, report.messages) == (23, 2)

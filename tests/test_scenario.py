@@ -10,9 +10,8 @@ import urllib.request
 from collections import Counter
 
 import pytest
-from support import free_port, manifest, query, run_cli
-
 from endpoint import Endpoint
+from support import free_port, manifest, query, run_cli
 
 pytest.importorskip("parsers.report", reason="needs the report parser (parsers/report.py), landing on main")
 from crawler.sample.server import SampleServer  # noqa: E402
@@ -101,8 +100,8 @@ def test_altered_alert_names_the_edited_cell(scenario):
 def test_removed_report_keeps_its_archived_copy(scenario):
     event = next(e for e in NEXT["events"] if e["kind"] == "removed")
     rows = query(scenario["work"] / "archive.db",
-                 "select r.state, r.gone_since, count(v.id) from reports r join report_versions v on v.report_id = r.id "
-                 "where r.url like ? group by r.id", f"%{event['path']}")
+                 "select r.state, r.gone_since, count(v.id) from reports r "
+                 "join report_versions v on v.report_id = r.id where r.url like ? group by r.id", f"%{event['path']}")
     assert len(rows) == 1 and rows[0][0] == "gone" and rows[0][1] and rows[0][2] == 1
 
 
