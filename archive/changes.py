@@ -76,10 +76,8 @@ def text_diff(old: str, new: str, *, old_label: str = "old", new_label: str = "n
 
 
 def _cells(db: sqlite_utils.Database, version_id: int) -> dict[str, float | None]:
-    rows = db.execute(
-        "select section, coalesce(item, ''), row, column, value from cells where version_id = ?", [version_id])
-    return {".".join(p for p in (section, item, row, column) if p): value
-            for section, item, row, column, value in rows}
+    rows = db.execute("select section, row, column, value from cells where version_id = ?", [version_id])
+    return {".".join(p for p in (section, row, column) if p): value for section, row, column, value in rows}
 
 
 def changed_cells(db: sqlite_utils.Database, old_version_id: int, new_version_id: int) -> list[CellChange]:

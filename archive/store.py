@@ -182,16 +182,20 @@ class Archive:
     def _identity(self, r: AnalysedReport, agency_id: str) -> str:
         """The report's key; one relisted at a new URL under another title keeps its identity.
 
-        Same agency, same year and the same content as an archived report at
-        another URL is that report moved, not a new one beside a removed one.
+        Same agency, same year, same column and the same content as an archived
+        report that this run has not seen at its own URL is that report moved,
+        not a new one beside a removed one.
         """
         key = report_key(r.portal, r.agency, r.year, r.title, r.url)
         if r.year is None or self.db["reports"].count_where("id = ?", [key]):
             return key
+        column = r.list_url.rsplit("/", 1)[0] + "/"
         row = self.db.execute(
             "select r.id from reports r join report_versions v on v.report_id = r.id and v.version = r.current_version "
-            "where r.agency_id = ? and r.year = ? and v.content_hash = ? and r.url != ? limit 1",
-            [agency_id, r.year, r.content_hash, r.url]).fetchone()
+            "where r.agency_id = ? and r.year = ? and v.content_hash = ? and r.url != ? "
+            "and substr(r.list_url, 1, length(?)) = ? "
+            "and r.id not in (select report_id from sightings where run_id = ?) limit 1",
+            [agency_id, r.year, r.content_hash, r.url, column, column, self.run_id]).fetchone()
         return str(row[0]) if row else key
 
     def _version(self, key: str, r: AnalysedReport, stamp: str) -> int:

@@ -42,7 +42,7 @@ class Seen:
         return self.url or f"{BASE}gknb/t{hashlib.md5(f'{self.agency}{self.year}'.encode()).hexdigest()[:10]}.html"
 
     def analysed(self, portal: str) -> AnalysedReport:
-        cells = [{"section": s, "item": None, "row": r, "column": c, "value": v, "unit": "件", "computed": 0}
+        cells = [{"section": s, "row": r, "column": c, "value": v, "unit": "件", "computed": 0}
                  for (s, r, c), v in sorted(self.cells.items())]
         digest = hashlib.sha256((self.text + json.dumps(sorted(self.cells.items()))).encode()).hexdigest()
         return AnalysedReport(

@@ -187,6 +187,17 @@ def test_relisted_under_another_title_with_the_same_content_is_moved(db):
     assert "relisted" in alerts[0].title
 
 
+def test_same_content_elsewhere_or_alongside_is_not_a_move(db):
+    old = Seen(A, 2023, url=BASE + "gknb/a.html")
+    crawl_run(db, [old, *baseline()[1:]])
+    other_column = Seen(A, 2023, url=BASE + "tjj/b.html", title="另一个标题", list_url=BASE + "tjj/index.html")
+    alerts = crawl_run(db, [other_column, *baseline()[1:]], lists=(LIST, BASE + "tjj/index.html"))
+    assert kinds(alerts) == [("new", A, 2023), ("removed", A, 2023)]
+    twin = Seen(A, 2024, url=BASE + "gknb/c.html", title="同一内容的第二个页面")
+    crawl_run(db, [*baseline()[1:], twin])
+    assert open_db(db).execute("select count(*) from reports where year = 2024 and agency = ?", [A]).fetchone()[0] == 2
+
+
 def test_missing_years_from_the_archive(db):
     alerts = crawl_run(db, [Seen(A, 2019), Seen(A, 2021), Seen(A, 2022), Seen(A, 2023), Seen(A, 2024)],
                        as_of=date(2025, 3, 1))
