@@ -77,7 +77,12 @@ def text_diff(old: str, new: str, *, old_label: str = "old", new_label: str = "n
 
 def _cells(db: sqlite_utils.Database, version_id: int) -> dict[str, float | None]:
     rows = db.execute("select section, row, column, value from cells where version_id = ?", [version_id])
-    return {".".join(p for p in (section, row, column) if p): value for section, row, column, value in rows}
+    return {_path(section, row, column): value for section, row, column, value in rows}
+
+
+def _path(section: str, row: str, column: str) -> str:
+    """``requests.new.total``; a one-value row (``summary.requests_new``) needs no column."""
+    return ".".join(p for p in (section, row, column) if p and p != "value")
 
 
 def changed_cells(db: sqlite_utils.Database, old_version_id: int, new_version_id: int) -> list[CellChange]:
