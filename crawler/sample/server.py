@@ -16,6 +16,7 @@ import hashlib
 import json
 import socket
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -156,9 +157,13 @@ class Handler(BaseHTTPRequestHandler):
         app: SampleServer = self.server.app  # type: ignore[attr-defined]
         before = self.wfile.count
         path = unquote(urlsplit(self.path).path)
-        fault = app.plan.take(path) if app.plan.active else None
-        status = _respond(self, app, path, head, fault)
-        app._record(LogEntry(self.command, self.path, status, self.wfile.count - before, dict(self.headers.items())))
+        app._begin()
+        status = 0
+        try:
+            fault = app.plan.take(path) if app.plan.active else None
+            status = _respond(self, app, path, head, fault)
+        finally:
+            app._record(LogEntry(self.command, self.path, status, self.wfile.count - before, dict(self.headers.items())))
 
 
 def _respond(h: Handler, app: SampleServer, path: str, head: bool, fault: Fault | None) -> int:
@@ -288,6 +293,16 @@ def _huge(h: Handler, size: int, head: bool) -> int:
     return 200
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up (a timeout, a reset test) is not a server error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class SampleServer:
     """The sample portal on 127.0.0.1, in a daemon thread; use as a context manager."""
 
@@ -299,18 +314,18 @@ class SampleServer:
         self.plan = FaultPlan(parse_faults(faults))
         self.set_state(state)
         self._log: list[LogEntry] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
+        self._busy = 0
         self._counters: dict[str, int] = {}
         self._cache: dict[Path, tuple[bytes, str]] = {}
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", port), Handler)
         self.httpd.app = self  # type: ignore[attr-defined]
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/"
         self._thread: threading.Thread | None = None
 
     def start(self) -> SampleServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="sample-server", daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), name="sample-server", daemon=True)
         self._thread.start()
         return self
 
@@ -337,20 +352,28 @@ class SampleServer:
 
     @property
     def log(self) -> list[LogEntry]:
+        """Requests answered so far (waits briefly for answers still being written)."""
         with self._lock:
+            self._lock.wait_for(lambda: self._busy == 0, timeout=2.0)
             return list(self._log)
 
     def bytes_sent(self) -> int:
-        with self._lock:
-            return sum(e.sent for e in self._log)
+        return sum(e.sent for e in self.log)
 
     def clear_log(self) -> None:
         with self._lock:
+            self._lock.wait_for(lambda: self._busy == 0, timeout=2.0)
             self._log.clear()
+
+    def _begin(self) -> None:
+        with self._lock:
+            self._busy += 1
 
     def _record(self, entry: LogEntry) -> None:
         with self._lock:
             self._log.append(entry)
+            self._busy -= 1
+            self._lock.notify_all()
 
     def bump(self, key: str) -> int:
         with self._lock:
