@@ -1,0 +1,103 @@
+"""Commands that fetch: crawl, portals, serve-sample."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from archive.cli.options import config_options, json_option, resolve
+from archive.db import open_db
+from archive.runs import run_summary
+
+
+@click.command()
+@click.option("--portal", default=None, help="portal definition to crawl (see `zfxxgk portals`); "
+              "without it the bundled sample portal is served on loopback and crawled")
+@click.option("--base-url", default=None, help="point the portal at another root (a mirror or local copy)")
+@click.option("--agency", default=None, help="only this agency (its code, or part of its name)")
+@click.option("--year", type=int, default=None, help="only reports about this year")
+@click.option("--full", is_flag=True, help="fetch everything in full, without conditional requests")
+@click.option("--resume", is_flag=True, help="continue the last crawl of this portal that did not finish")
+@click.option("--contact", default=None, help="e-mail or URL added to the User-Agent")
+@click.option("--download-delay", type=float, default=None, help="seconds between requests to one domain")
+@config_options
+@json_option
+def crawl(portal: str | None, base_url: str | None, agency: str | None, year: int | None, full: bool,
+          resume: bool, contact: str | None, download_delay: float | None, config: str | None,
+          db: str | None, as_json: bool) -> None:
+    """Crawl a portal into the archive, then print what the run stored.
+
+    Report pages and attachments already archived are revalidated with
+    conditional requests; a crawl killed at any point continues with --resume.
+    """
+    from crawler.portal import PortalError, load_portal
+    from crawler.run import CrawlRequest, crawl as run_crawl
+
+    sample = None
+    settings = resolve(config, db=db, contact=contact, download_delay=download_delay)
+    if portal is None:
+        from crawler.sample.server import SampleServer
+
+        try:
+            sample = SampleServer(port=settings.sample_port).start()
+        except OSError as exc:
+            raise click.ClickException(f"cannot serve the sample portal on port {settings.sample_port}: {exc} "
+                                       "(set ZFXXGK_SAMPLE_PORT or sample_port to a free port)") from exc
+        portal, base_url = "sample", sample.url
+        if download_delay is None:
+            settings = resolve(config, db=db, contact=contact, download_delay=0.0)
+    try:
+        load_portal(portal)
+        stats = run_crawl(settings, CrawlRequest(portal=portal, base_url=base_url, agency=agency, year=year,
+                                                 full=full, resume=resume,
+                                                 progress=sys.stderr.isatty() and not as_json))
+    except (PortalError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if sample:
+            sample.stop()
+    summary = run_summary(open_db(settings.db), stats.get("zfxxgk/run_id"))
+    if summary is None:
+        raise click.ClickException("the crawl did not start; see the log above")
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(summary.lines(settings.db)))
+    if stats.get("finish_reason") != "finished":
+        sys.exit(1)
+
+
+@click.command()
+@json_option
+def portals(as_json: bool) -> None:
+    """List the portal definitions that `zfxxgk crawl --portal NAME` accepts."""
+    from crawler.portal import load_portal, portal_names
+
+    rows: list[dict[str, Any]] = []
+    for name in portal_names():
+        p = load_portal(name)
+        rows.append({"name": name, "family": p.family, "base_url": p.base_url, "title": p.title,
+                     "start": p.start_urls if p.base_url else list(p.start)})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['name']:<15} {row['family']:<7} {row['base_url'] or '(needs --base-url)':<32} {row['title']}")
+
+
+@click.command("serve-sample")
+@click.option("--port", type=int, default=8123, show_default=True, help="port on 127.0.0.1")
+@click.option("--state", type=click.Choice(["current", "next"]), default="current", show_default=True,
+              help="serve the sample as it is now, or in its 'next year' state")
+@click.option("--no-noise", is_flag=True, help="leave out the visit counter and timestamp on every page")
+def serve_sample(port: int, state: str, no_noise: bool) -> None:
+    """Serve the bundled sample portal on 127.0.0.1 (answers conditional requests like a real portal)."""
+    from crawler.sample.server import serve
+
+    serve(port=port, state=state, noise=not no_noise)
+
+
+COMMANDS = [crawl, portals, serve_sample]

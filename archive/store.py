@@ -1,0 +1,208 @@
+"""Writing a crawl into the archive: raw bytes by hash, the fetch log, reports and their versions.
+
+Writes are buffered and committed in batches, one transaction each, because
+single-row writes cost several times more. Nothing archived is ever
+overwritten: a failed fetch only adds to the log, and a changed report gets a
+new version beside the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from archive.db import open_db
+from archive.records import AnalysedReport, FetchRecord
+
+_SPACE = re.compile(r"\s+")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def report_key(portal: str, agency: str | None, year: int | None, title: str | None, url: str) -> str:
+    """A report's identity: same agency, year and title is the same report wherever the portal moves it."""
+    if agency and year:
+        basis = f"{portal}|{agency}|{year}|{_SPACE.sub('', title or '')}"
+    else:
+        basis = f"{portal}|{url}"
+    return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def agency_key(portal: str, agency: str | None, code: str | None) -> str:
+    return f"{portal}:{agency or code or 'unknown'}"
+
+
+class Archive:
+    """The archive as one crawl run sees it."""
+
+    def __init__(self, path: str | Path, *, batch: int = 50) -> None:
+        self.path = str(path)
+        self.db: sqlite_utils.Database = open_db(path)
+        self.batch = batch
+        self.run_id: int | None = None
+        self._fetches: list[FetchRecord] = []
+        self._reports: list[AnalysedReport] = []
+        self._known_blobs: set[str] = set()
+        self._warc: dict[str, dict[str, str]] = {}
+
+    # -- runs ---------------------------------------------------------------
+    def start_run(self, portal: str, base_url: str, resume: bool = False, scope: str = "") -> int:
+        """Open a run (or reopen the portal's unfinished one); ``scope`` notes a narrowed crawl (--agency/--year)."""
+        if resume:
+            row = next(self.db.query(
+                "select id from runs where portal = ? and status = 'running' order by id desc limit 1",
+                [portal]), None)
+            if row:
+                self.run_id = int(row["id"])
+                return self.run_id
+        table = self.db["runs"]
+        self.db.execute("update runs set status = 'interrupted' where portal = ? and status = 'running'", [portal])
+        table.insert({"portal": portal, "base_url": base_url, "started": now(), "status": "running",
+                      "scope": scope})
+        self.run_id = int(table.last_pk)
+        return self.run_id
+
+    def finish_run(self, status: str, stats: dict[str, Any]) -> None:
+        self.flush()
+        self.db["runs"].update(self.run_id, {
+            "finished": now(), "status": status, "stats": json.dumps(stats, default=str, ensure_ascii=False)})
+
+    def completed_report_urls(self) -> set[str]:
+        """Report pages already archived by this run (so a resumed run does not redo them)."""
+        return {r["url"] for r in self.db.query("select url from sightings where run_id = ?", [self.run_id])}
+
+    # -- fetch log and raw bytes -------------------------------------------
+    def record_fetch(self, fetch: FetchRecord) -> None:
+        self._fetches.append(fetch)
+        if len(self._fetches) >= self.batch * 10:
+            self.flush()
+
+    def last_good_fetch(self, url: str) -> dict[str, Any] | None:
+        """The last full (200) answer for a URL, with its bytes: what a conditional request revalidates."""
+        row = next(self.db.query(
+            "select f.url, f.status, f.fetched_at, f.etag, f.last_modified, f.content_type, b.content "
+            "from fetches f join blobs b on b.sha256 = f.sha256 "
+            "where f.url = ? and f.status = 200 and coalesce(f.error, '') = '' order by f.id desc limit 1",
+            [url]), None)
+        return row
+
+    def requests_per_host_since(self, day: str) -> Counter[str]:
+        """Requests logged per host since the start of ``day`` (UTC), for the daily budget."""
+        rows = self.db.execute("select url from fetches where fetched_at >= ? and status != 0", [day])
+        return Counter(urlsplit(url).hostname or "" for (url,) in rows)
+
+    # -- WARC first captures ---------------------------------------------------
+    def warc_original(self, sha256: str) -> dict[str, str] | None:
+        """The first WARC capture of a payload (digest, URI, date), so a repeat becomes a revisit record."""
+        if sha256 in self._warc:
+            return self._warc[sha256]
+        return next(self.db.query("select digest, uri, date from warc_payloads where sha256 = ?", [sha256]), None)
+
+    def warc_original_for_url(self, url: str) -> dict[str, str] | None:
+        """The capture a 304 for ``url`` revalidated: that of the URL's last full answer."""
+        row = self.db.execute("select sha256 from fetches where url = ? and status = 200 and "
+                              "coalesce(error, '') = '' order by id desc limit 1", [url]).fetchone()
+        return self.warc_original(row[0]) if row else None
+
+    def note_warc_payload(self, sha256: str, digest: str, uri: str, date: str, file: str) -> None:
+        self._warc[sha256] = {"digest": digest, "uri": uri, "date": date, "file": file}
+
+    # -- reports ------------------------------------------------------------
+    def store_report(self, report: AnalysedReport) -> None:
+        self._reports.append(report)
+        if len(self._reports) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._fetches and not self._reports and not self._warc:
+            return
+        fetches, reports, warc = self._fetches, self._reports, self._warc
+        self._fetches, self._reports, self._warc = [], [], {}
+        with self.db.conn:
+            self._write_fetches(fetches)
+            self.db["warc_payloads"].insert_all(
+                ({"sha256": sha, **row} for sha, row in warc.items()), ignore=True)
+            for report in reports:
+                self._write_report(report)
+
+    def _write_fetches(self, fetches: list[FetchRecord]) -> None:
+        blobs, rows = [], []
+        for f in fetches:
+            sha = ""
+            if f.body is not None and f.status == 200 and not f.error:
+                sha = hashlib.sha256(f.body).hexdigest()
+                if sha not in self._known_blobs:
+                    self._known_blobs.add(sha)
+                    blobs.append({"sha256": sha, "size": len(f.body), "content_type": f.content_type,
+                                  "content": f.body, "first_seen": f.fetched_at})
+            row = asdict(f)
+            row.pop("body")
+            row.update(run_id=self.run_id, sha256=sha or None, not_modified=int(f.status == 304))
+            rows.append(row)
+        if blobs:
+            self.db["blobs"].insert_all(blobs, ignore=True, batch_size=20)
+        if rows:
+            self.db["fetches"].insert_all(rows, batch_size=200)
+
+    def _write_report(self, r: AnalysedReport) -> None:
+        stamp = now()
+        agency_id = agency_key(r.portal, r.agency, r.agency_code)
+        self.db["agencies"].upsert({"id": agency_id, "portal": r.portal, "code": r.agency_code,
+                                    "name": r.agency, "region": r.region, "last_seen": stamp}, pk="id")
+        self.db.execute("update agencies set first_seen = coalesce(first_seen, ?) where id = ?", [stamp, agency_id])
+        key = report_key(r.portal, r.agency, r.year, r.title, r.url)
+        self.db["reports"].upsert({
+            "id": key, "portal": r.portal, "agency_id": agency_id, "agency": r.agency, "region": r.region,
+            "year": r.year, "title": r.title, "url": r.url, "list_url": r.list_url, "published": r.published,
+            "template": r.template, "last_seen": stamp, "state": "live",
+        }, pk="id")
+        version = self._version(key, r, stamp)
+        self.db.execute("update reports set first_seen = coalesce(first_seen, ?), current_version = ? where id = ?",
+                        [stamp, version, key])
+        for doc in r.documents:
+            if doc.status in (200, 304):
+                self.db["resources"].upsert({
+                    "url": doc.url, "report_id": key, "role": doc.role, "sha256": doc.sha256,
+                    "last_fetched": stamp, "last_status": doc.status}, pk="url")
+        self.db["sightings"].upsert({"run_id": self.run_id, "report_id": key, "url": r.url,
+                                     "list_url": r.list_url, "version": version, "seen_at": stamp},
+                                    pk=("run_id", "url"))
+
+    def _version(self, key: str, r: AnalysedReport, stamp: str) -> int:
+        """The report's version number for this content, adding a version only when the content changed."""
+        current = next(self.db.query(
+            "select id, version, content_hash from report_versions where report_id = ? "
+            "order by version desc limit 1", [key]), None)
+        if current and current["content_hash"] == r.content_hash:
+            self.db.execute("update report_versions set last_seen = ? where id = ?", [stamp, current["id"]])
+            return int(current["version"])
+        number = int(current["version"]) + 1 if current else 1
+        table = self.db["report_versions"]
+        table.insert({
+            "report_id": key, "version": number, "content_hash": r.content_hash, "first_seen": stamp,
+            "last_seen": stamp, "run_id": self.run_id, "title": r.title, "text": r.text,
+            "template": r.template, "status": r.status, "parser_version": r.parser_version,
+            "record": json.dumps(r.record, ensure_ascii=False),
+            "sources": json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
+        })
+        version_id = table.last_pk
+        if r.cells:
+            self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
+        if r.checks:
+            self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
+        return number
+
+    def close(self) -> None:
+        self.flush()
+        self.db.close()

@@ -1,0 +1,70 @@
+"""Turning a fetched report into what the archive stores. Runs in worker processes, off the reactor.
+
+The content hash covers only what a report means, its normalised text and
+its table cells, so page furniture (counters, dates in the header, scripts)
+never makes a new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import parsers
+from archive.records import AnalysedReport, DocumentSummary
+from crawler.items import ReportItem
+from parsers.documents import Document, read_document
+from parsers.records import tidy_cells
+from parsers.report import parse_report
+
+_SPACE = re.compile(r"\s+")
+PARSED_ROLES = ("page", "attachment")
+
+
+def content_hash(text: str, cells: list[dict[str, object]]) -> str:
+    digest = hashlib.sha256(_SPACE.sub(" ", text).strip().encode("utf-8"))
+    key = [(c["section"], c["row"], c["column"], c["value"]) for c in cells]
+    digest.update(json.dumps(key, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _filename(url: str) -> str:
+    return PurePosixPath(urlsplit(url).path).name or "index.html"
+
+
+def analyse(item: ReportItem) -> AnalysedReport:
+    """Extract and parse every document of a report (page body with its parts, then attachments)."""
+    documents: list[Document] = []
+    summaries: list[DocumentSummary] = []
+    for doc in item.docs:
+        summary = DocumentSummary(url=doc.url, role=doc.role, status=doc.status, sha256=doc.sha256,
+                                  reason=doc.error, from_cache=doc.from_cache)
+        summaries.append(summary)
+        if doc.role not in PARSED_ROLES or not doc.body:
+            continue
+        if doc.role == "page":
+            parsed = read_document(item.body_html.encode("utf-8"), filename="body.html",
+                                   content_type="text/html; charset=utf-8")
+        else:
+            parsed = read_document(doc.body, filename=_filename(doc.url), content_type=doc.content_type)
+        summary.kind, summary.doc_status, summary.reason = parsed.kind, parsed.status, parsed.reason
+        documents.append(parsed)
+    record = parse_report(documents, title=item.title or item.link_title or None,
+                          published=item.published, source_url=item.url)
+    cells = [asdict(c) for c in tidy_cells(record)]
+    text = "\n\n".join(d.text for d in documents if d.text)
+    return AnalysedReport(
+        portal=item.portal, url=item.url, list_url=item.list_url,
+        agency=record.agency, agency_code=item.agency_code, region=record.region,
+        year=record.year or item.year_hint, title=record.title or item.title or item.link_title,
+        published=record.published or item.published, template=record.template,
+        status="incomplete" if any(d.error and not d.body for d in item.docs) else record.status,
+        text=text, content_hash=content_hash(text, cells), parser_version=parsers.PARSER_VERSION,
+        record=record.to_json(), redirected_from=item.redirected_from, cells=cells,
+        checks=[{"rule": c.rule, "ok": int(c.ok), "detail": c.detail} for c in record.checks],
+        documents=summaries,
+    )

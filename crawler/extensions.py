@@ -1,0 +1,89 @@
+"""The crawl run's life cycle: open the archive, record the run, report progress, close cleanly."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from twisted.internet import task
+
+from archive.store import Archive
+from crawler.warc import WarcRecorder
+
+
+class ArchiveRun:
+    """The run's shared state, reachable by every component as ``crawler.zfxxgk``.
+
+    Opens the archive, records the run in it and keeps the run's WARC file.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.settings = settings.getdict("ZFXXGK")
+        self.archive = Archive(self.settings["db"])
+        self.warc: WarcRecorder | None = None
+        crawler.zfxxgk = self  # type: ignore[attr-defined]
+        self.resume = settings.getbool("ZFXXGK_RESUME")
+        self.progress: Progress | None = Progress(crawler.stats, sys.stderr) \
+            if settings.getbool("ZFXXGK_PROGRESS") else None
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.idle, signal=signals.spider_idle)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveRun:
+        return cls(crawler)
+
+    def opened(self, spider: Spider) -> None:
+        portal = getattr(spider, "portal", None)
+        name = portal.name if portal else spider.name
+        scope = " ".join(f"{k}={v}" for k in ("agency", "year") if (v := getattr(spider, k, None)))
+        run_id = self.archive.start_run(name, portal.base_url if portal else "", resume=self.resume, scope=scope)
+        self.crawler.stats.set_value("zfxxgk/run_id", run_id)
+        if self.settings.get("warc_dir"):
+            self.warc = WarcRecorder(self.settings["warc_dir"], f"{name}-{run_id:05d}", self.archive)
+        if hasattr(spider, "done_urls"):
+            spider.done_urls = self.archive.completed_report_urls()
+        if self.progress:
+            self.progress.start()
+
+    def idle(self, spider: Spider) -> None:
+        self.archive.flush()
+
+    def closed(self, spider: Spider, reason: str) -> None:
+        if self.progress:
+            self.progress.stop()
+        if self.warc:
+            self.warc.close()
+        stats = self.crawler.stats.get_stats()
+        self.archive.finish_run("finished" if reason == "finished" else reason, stats)
+        self.archive.close()
+
+
+class Progress:
+    """One status line on a terminal: pages fetched, reports stored, errors."""
+
+    def __init__(self, stats: Any, out: TextIO) -> None:
+        self.stats = stats
+        self.out = out
+        self.loop = task.LoopingCall(self.show)
+
+    def start(self) -> None:
+        self.loop.start(1.0)
+
+    def stop(self) -> None:
+        if self.loop.running:
+            self.loop.stop()
+        self.show()
+        self.out.write("\n")
+
+    def show(self) -> None:
+        get = self.stats.get_value
+        line = (f"\rpages {get('response_received_count', 0)} · not modified {get('zfxxgk/status/304', 0)}"
+                f" · reports {get('item_scraped_count', 0)} · errors {get('zfxxgk/errors', 0)}"
+                f" · {get('zfxxgk/bytes_received', 0) // 1024} KiB")
+        self.out.write(line)
+        self.out.flush()

@@ -1,0 +1,64 @@
+"""Running one crawl of one portal, as the ``zfxxgk crawl`` command does."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings as ScrapySettings
+
+from archive.config import Settings
+from crawler.settings import scrapy_settings
+from crawler.spiders.portal import PortalSpider
+
+
+@dataclass(frozen=True)
+class CrawlRequest:
+    """What to crawl and how; ``None`` means the portal's own default."""
+
+    portal: str
+    base_url: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    full: bool = False
+    resume: bool = False
+    progress: bool = False
+
+
+def jobdir_for(settings: Settings, portal: str) -> Path:
+    return Path(settings.jobdir) / portal
+
+
+def crawl(settings: Settings, request: CrawlRequest) -> dict[str, Any]:
+    """Crawl into the archive and return the Scrapy stats of the run.
+
+    The job directory is kept until the crawl finishes, so a crawl killed at any
+    point can be resumed with ``resume=True``; a fresh crawl starts from a clean one.
+    """
+    jobdir = jobdir_for(settings, request.portal)
+    if not request.resume and jobdir.exists():
+        shutil.rmtree(jobdir)
+    values = scrapy_settings(settings)
+    values.update({
+        "JOBDIR": str(jobdir),
+        "ZFXXGK_FULL_FETCH": request.full,
+        "ZFXXGK_RESUME": request.resume,
+        "ZFXXGK_PROGRESS": request.progress,
+    })
+    if request.progress:
+        log = Path(settings.jobdir) / "logs" / f"{request.portal}.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        values.update({"LOG_FILE": str(log), "LOG_FILE_APPEND": False})
+    process = CrawlerProcess(ScrapySettings(values))
+    crawler = process.create_crawler(PortalSpider)
+    args: dict[str, Any] = {"portal": request.portal, "base_url": request.base_url,
+                            "agency": request.agency, "year": request.year}
+    process.crawl(crawler, **{k: v for k, v in args.items() if v is not None})
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    if stats.get("finish_reason") == "finished" and jobdir.exists():
+        shutil.rmtree(jobdir)
+    return stats

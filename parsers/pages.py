@@ -1,0 +1,202 @@
+"""Page objects: what a portal's list and detail pages mean.
+
+Spiders only follow the links these functions return. Every rule comes from a
+:class:`PageRules` (built from a portal definition), so the same functions read
+every portal of a CMS family; links are recognised by URL pattern and title
+rather than by one CSS path, because list markup varies from site to site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
+
+_CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"'](\w+)[\"']")
+_LAYPAGE_COUNT = re.compile(r"\bpages\s*:\s*(\d+)")
+_DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PageRules:
+    """Where links are on one portal's pages (regexes match the absolute URL)."""
+
+    report_links: tuple[str, ...]
+    report_titles: tuple[str, ...]
+    column_links: tuple[str, ...] = ()
+    exclude_links: tuple[str, ...] = ()
+    content: tuple[str, ...] = ("div.TRS_UEDITOR", "div.TRS_Editor", "div.view", "#mainText",
+                                "div.article", "div.content", "#zoom", "body")
+    title: tuple[str, ...] = ("meta[name=ArticleTitle]::attr(content)", "h1::text",
+                              "div.header p::text", "title::text")
+    published: tuple[str, ...] = ("meta[name=PubDate]::attr(content)",
+                                  "meta[name=firstpublishedtime]::attr(content)")
+    attachment_links: str = r"\.(docx?|pdf|wps|xlsx?|rtf)(\?.*)?$"
+    twin_prefix: str = "/gate/big5/"
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+
+
+@dataclass
+class ListPage:
+    """A column's list page: the reports it lists, the columns it links and its other pages."""
+
+    reports: list[Link] = field(default_factory=list)
+    columns: list[Link] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DetailPage:
+    """A report page: its title, date, body and the documents that belong to it."""
+
+    title: str | None
+    published: str | None
+    body_html: str
+    attachments: list[Link] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    twin: str | None = None
+
+
+def clean(text: str | None) -> str:
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def _matches(patterns: tuple[str, ...], url: str) -> bool:
+    return any(re.search(p, url) for p in patterns)
+
+
+def _links(sel: Selector, base: str) -> list[Link]:
+    out: list[Link] = []
+    for a in sel.css("a[href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        text = clean(a.attrib.get("title")) or clean(" ".join(a.css("::text").getall()))
+        out.append(Link(strip_fragment(urljoin(base, href)), text))
+    return out
+
+
+def strip_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(fragment=""))
+
+
+def twin_original(url: str, rules: PageRules) -> str | None:
+    """For a gateway twin (…/gate/big5/host/path) return the original page's URL, else None."""
+    parts = urlsplit(url)
+    prefix = rules.twin_prefix
+    if not prefix or not parts.path.startswith(prefix):
+        return None
+    rest = parts.path[len(prefix):]
+    host, _, path = rest.partition("/")
+    if not host:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, "/" + path, parts.query, ""))
+
+
+def is_report_title(text: str, rules: PageRules) -> bool:
+    return any(word in text for word in rules.report_titles)
+
+
+def pagination(html: str, url: str) -> list[str]:
+    """Other pages of a list or report, from TRS's ``createPageHTML(count, current, "name", "ext")``."""
+    match = _CREATE_PAGE.search(html)
+    if not match:
+        return []
+    count, _current, name, ext = int(match[1]), int(match[2]), match[3], match[4]
+    return [urljoin(url, f"{name}_{n}.{ext}") for n in range(1, count)]
+
+
+def read_list_page(html: str, url: str, rules: PageRules) -> ListPage:
+    """Reports, sub-columns and further pages linked from a list page."""
+    sel = Selector(text=html)
+    page = ListPage(pages=pagination(html, url))
+    seen: set[str] = set()
+    for link in _links(sel, url):
+        if link.url in seen or _matches(rules.exclude_links, link.url):
+            continue
+        seen.add(link.url)
+        if _matches(rules.report_links, link.url) and (not link.text or is_report_title(link.text, rules)):
+            page.reports.append(link)
+        elif _matches(rules.column_links, link.url):
+            page.columns.append(link)
+    return page
+
+
+def _first(sel: Selector, queries: tuple[str, ...]) -> str | None:
+    for query in queries:
+        value = clean(sel.css(query).get())
+        if value:
+            return value
+    return None
+
+
+def normalise_date(text: str | None) -> str | None:
+    match = _DATE.search(text or "")
+    if not match:
+        return None
+    return f"{int(match[1]):04d}-{int(match[2]):02d}-{int(match[3]):02d}"
+
+
+def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
+    """Title, publication date, body, attachments, continuation pages and twin of a report page."""
+    sel = Selector(text=html)
+    body = None
+    for query in rules.content:
+        found = sel.css(query)
+        if found:
+            body = found[0]
+            break
+    body_html = body.get() if body is not None else html
+    published = normalise_date(_first(sel, rules.published))
+    if published is None:
+        published = normalise_date(" ".join(sel.xpath("//*[contains(text(),'发布时间') or "
+                                                      "contains(text(),'发布日期')]/text()").getall()))
+    links = _links(body, url) if body is not None else []
+    attachments = [link for link in links if re.search(rules.attachment_links, link.url, re.I)]
+    seen: set[str] = set()
+    unique = [a for a in attachments if not (a.url in seen or seen.add(a.url))]
+    twin = next((link.url for link in _links(sel, url) if twin_original(link.url, rules) == url), None)
+    return DetailPage(
+        title=_first(sel, rules.title),
+        published=published,
+        body_html=body_html,
+        attachments=unique,
+        parts=pagination(body_html, url),
+        twin=twin,
+    )
+
+
+_BLOCK_MARKS = (
+    "acw_sc__v2", "acw_tc", "_waf_", "aliyun_waf", "yunsuo_session", "创宇盾", "知道创宇", "安全验证",
+    "访问验证", "滑动验证", "人机验证", "访问被拦截", "访问已被拦截", "访问频率过高", "请开启JavaScript",
+    "Request blocked", "Access denied by WAF", "eval(function(p,a,c,k,e",
+)
+_BLOCK_STATUSES = (412, 418)
+_BLOCK_PAGE_MAX = 30_000
+
+
+def block_reason(status: int, body: bytes) -> str | None:
+    """Why an answer is a WAF or anti-bot block rather than the page, or None.
+
+    Block pages are small 200s carrying a JavaScript challenge, or 412/418s;
+    they are never a report's content and never evidence that it is gone.
+    """
+    if status in _BLOCK_STATUSES:
+        return f"blocked: HTTP {status}"
+    if status not in (200, 403) or len(body) > _BLOCK_PAGE_MAX:
+        return None
+    text = body.decode("utf-8", "replace")
+    mark = next((m for m in _BLOCK_MARKS if m in text), None)
+    if mark is None and status == 200:
+        text = body.decode("gb18030", "replace")
+        mark = next((m for m in _BLOCK_MARKS if m in text), None)
+    return f"blocked: HTTP {status} challenge page ({mark})" if mark else None
