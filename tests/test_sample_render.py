@@ -9,7 +9,13 @@ import zipfile
 import pytest
 
 from crawler.sample.damage import Damage
-from crawler.sample.render import RenderError, render_docx, render_html, render_pdf, render_text
+from crawler.sample.render import (
+    RenderError,
+    render_docx,
+    render_html,
+    render_pdf,
+    render_text,
+)
 from crawler.sample.seeds import SEEDS, load_seed, seed_text
 from crawler.sample.variants import RULES, RULES_2008, make_report
 
@@ -46,7 +52,7 @@ def test_text_states_the_request_count():
 
 def test_seed_000_renders_back_to_its_own_text():
     seed = SEEDS[0]
-    lines = lambda text: [ln for ln in text.splitlines() if ln.strip()]  # noqa: E731
+    lines = lambda text: [ln for ln in text.splitlines() if ln.strip()]
     assert lines(render_text(load_seed(seed), seed.damage)) == lines(seed_text(seed.id))
 
 

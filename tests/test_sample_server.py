@@ -199,7 +199,7 @@ def test_redirect_loop(sample_server_factory):
 
 def test_wrong_charset(sample_server_factory):
     server, path = _faulty(sample_server_factory, "wrong_charset")
-    resp, body = get(server, path)
+    _resp, body = get(server, path)
     assert b'charset="utf-8"' in body and "年度报告".encode("gbk") in body
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
@@ -257,3 +257,11 @@ def test_socket_nodelay_on_server_side(sample_server):
     finally:
         Handler.setup = original
     assert seen and seen[0] != 0
+
+
+def test_fault_column_is_linked_only_with_faults(sample_server, sample_server_factory):
+    assert b"/faults/index.html" not in get(sample_server, "/index.html")[1]
+    server = sample_server_factory(faults="all", noise=False)
+    for page in ("/index.html", LIST):
+        body = get(server, page)[1]
+        assert b'href="/faults/index.html"' in body and b"zfx:faults" not in body

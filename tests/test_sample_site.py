@@ -134,7 +134,7 @@ def test_next_state(sample_manifest, sample_next_manifest):
 
 def test_altered_report_differs_in_one_cell(sample_next_manifest):
     event = next(e for e in sample_next_manifest.events if e.kind == "altered")
-    cells = lambda root: re.findall(r"<td[^>]*>(.*?)</td>", file_of(event.path, root).read_text(encoding="utf-8"))  # noqa: E731
+    cells = lambda root: re.findall(r"<td[^>]*>(.*?)</td>", file_of(event.path, root).read_text(encoding="utf-8"))
     before, after = cells(SITE), cells(NEXT)
     assert len(before) == len(after) and sum(a != b for a, b in zip(before, after)) == 1
 

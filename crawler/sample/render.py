@@ -29,7 +29,7 @@ from docx.shared import Pt, Twips
 from parsers.records import Report
 
 from .damage import CLEAN, Damage
-from .doc import Cell, Document, Paragraph, Table
+from .doc import Cell, Paragraph, Table
 from .layouts import build_document
 from .narrative import Narrative
 
@@ -218,7 +218,7 @@ def convert_docx(docx: bytes, fmt: str) -> bytes:
         src = Path(tmp) / "report.docx"
         src.write_bytes(docx)
         cmd = [exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", filters[fmt], "--outdir", tmp, str(src)]
-        done = subprocess.run(cmd, capture_output=True, timeout=180)
+        done = subprocess.run(cmd, capture_output=True, timeout=180, check=False)
         out = Path(tmp) / f"report.{fmt}"
         if not out.exists():
             raise RenderError(f"soffice failed to make .{fmt}: {done.stderr.decode(errors='replace')[-500:]}")

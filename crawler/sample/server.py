@@ -20,10 +20,11 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 from .faults import FAULT_ROOT, WAF_PAGES, Fault, FaultPlan, parse_faults
@@ -44,6 +45,8 @@ TYPES = {
     ".xls": "application/vnd.ms-excel",
 }
 FALLBACK_DATE = "2025-01-20"
+FAULTS_LINK = b"<!--zfx:faults-->"
+FAULTS_ITEM = f'<li><a href="{FAULT_ROOT}index.html">故障测试栏目</a></li>'.encode()
 BEIJING = timezone(timedelta(hours=8))
 
 
@@ -113,7 +116,7 @@ def _dates(root: Path | None) -> dict[str, str]:
 def http_date(day: str) -> str:
     """The deterministic Last-Modified of a file published on ``day`` (10:00 Beijing time)."""
     stamp = datetime.strptime(day[:10], "%Y-%m-%d").replace(hour=10, tzinfo=BEIJING)
-    return format_datetime(stamp.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(stamp.astimezone(UTC), usegmt=True)
 
 
 class _Counting:
@@ -190,8 +193,9 @@ def _file(h: Handler, app: SampleServer, path: str, found: Resolved, head: bool)
         h.send_header("Last-Modified", modified)
         h.end_headers()
         return 304
-    if app.noise and found.file.suffix in HTML_EXT:
-        data = app.fill_noise(path, data)
+    if found.file.suffix in HTML_EXT:
+        data = data.replace(FAULTS_LINK, FAULTS_ITEM if app.plan.active else b"")
+        data = app.fill_noise(path, data) if app.noise else data
     return _send(h, 200, data, _type(found.file.suffix), head, {"ETag": etag, "Last-Modified": modified})
 
 
@@ -333,7 +337,7 @@ class SampleServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> SampleServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:
