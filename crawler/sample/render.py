@@ -122,6 +122,8 @@ def render_docx(report: Report, damage: Damage = CLEAN, narrative: Narrative | N
             _docx_para(word, block, index)
         else:
             _docx_table(word, block)
+    if isinstance(doc.blocks[-1], Table):
+        word.add_paragraph()  # Word always closes a document with a paragraph; .doc needs one after a table
     stamp = _stamp(report)
     props = word.core_properties
     props.title, props.author, props.last_modified_by = doc.title, report.agency or "", report.agency or ""
