@@ -136,3 +136,13 @@ def test_pdf_needs_libreoffice(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(RenderError, match="soffice"):
         render_pdf(_report("gb-2019", 2019))
+
+
+@pytest.mark.parametrize("template,year", TEMPLATES)
+def test_docx_tables_read_back_and_end_with_a_paragraph(template, year):
+    import docx
+
+    word = docx.Document(io.BytesIO(render_docx(_report(template, year))))
+    assert len(word.tables) == (1 if template == "beijing-2008" else 3)
+    body = word.element.body
+    assert body[-2].tag.endswith("}p")  # the last block before sectPr: Word's closing paragraph
