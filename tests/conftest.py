@@ -1,13 +1,19 @@
-"""Shared fixtures."""
+"""Shared fixtures and options."""
 
 from __future__ import annotations
 
 import pytest
 
-# --- sample portal (crawler/sample) ---------------------------------------------------------
 from crawler.sample.manifest import load_manifest
 from crawler.sample.server import PACKAGE as SAMPLE_PACKAGE
 from crawler.sample.server import SampleServer
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*/expected.json from the parser")
+
+
+# --- sample portal (crawler/sample) ---------------------------------------------------------
 
 
 @pytest.fixture
