@@ -21,6 +21,9 @@ from collections.abc import Callable
 import pdfplumber
 import pymupdf
 
+if hasattr(pymupdf, "no_recommend_layout"):
+    pymupdf.no_recommend_layout()  # it would print an advert for pymupdf_layout on stdout, into --json output
+
 from .documents import Document
 from .errors import ParseError
 from .pdfgrid import Piece, TextBox, join_pages
