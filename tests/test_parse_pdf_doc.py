@@ -106,12 +106,23 @@ def test_pdf_requests_table_over_three_pages_with_repeated_headers() -> None:
     assert all(c.ok for c in report.checks)
 
 
+def _ending_in_a_table(data: bytes) -> bytes:
+    """The .docx without the paragraphs after its last table (as the sample's renderer once wrote it)."""
+    word = docx.Document(io.BytesIO(data))
+    body = word.element.body
+    while body[-2].tag.endswith("}p"):  # body[-1] is the section properties
+        body.remove(body[-2])
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
 @NEEDS_SOFFICE
 @pytest.mark.skipif(not shutil.which("antiword"), reason="antiword not installed")
 def test_doc_ending_in_a_table_keeps_it() -> None:
     """LibreOffice drops the table that ends a .doc (its own export of the beijing-2008 form); antiword has it."""
     truth = make_report("北京市东城区人民政府", "北京市东城区", 2016, "beijing-2008", random.Random(3))
-    doc = render.convert_docx(render.render_docx(truth), "doc")
+    doc = render.convert_docx(_ending_in_a_table(render.render_docx(truth)), "doc")
     report = parse_report([read_document(doc, filename="a.doc")])
     assert report.template == "beijing-2008"
     assert [(i.path, i.unit, i.value) for i in report.indicators] == [(i.path, i.unit, i.value) for i in truth.indicators]
