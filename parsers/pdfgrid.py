@@ -108,9 +108,9 @@ def _row_bands(boxes: list[TextBox]) -> list[float]:
     return _edges([b.y0 for b in boxes] + [b.y1 for b in boxes])
 
 
-def _band_texts(boxes: list[TextBox], top: float, bottom: float) -> list[tuple[float, str]]:
-    """(left edge, text) of the boxes that start in a row band, left to right."""
-    return sorted((b.x0, _key(b.text)) for b in boxes if top - _TOL <= b.y0 < bottom - _TOL)
+def _band_texts(boxes: list[TextBox], top: float, bottom: float) -> list[str]:
+    """Texts of the boxes that start in a row band, left to right, without spaces."""
+    return [_key(b.text) for b in sorted(boxes, key=lambda b: b.x0) if top - _TOL <= b.y0 < bottom - _TOL]
 
 
 def _drop_repeated_header(table: list[TextBox], piece: list[TextBox]) -> list[TextBox]:
@@ -118,9 +118,8 @@ def _drop_repeated_header(table: list[TextBox], piece: list[TextBox]) -> list[Te
     mine, theirs = _row_bands(piece), _row_bands(table)
     repeated = 0
     for n in range(min(len(mine), len(theirs)) - 1):
-        ours = [t for _, t in _band_texts(piece, mine[n], mine[n + 1])]
-        first = [t for _, t in _band_texts(table, theirs[n], theirs[n + 1])]
-        if not ours or ours != first or not any(ours):
+        ours = _band_texts(piece, mine[n], mine[n + 1])
+        if not any(ours) or ours != _band_texts(table, theirs[n], theirs[n + 1]):
             break
         repeated = n + 1
     if not repeated:

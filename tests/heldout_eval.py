@@ -39,6 +39,7 @@ import docx  # noqa: E402
 import opencc  # noqa: E402
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT  # noqa: E402
 from docx.oxml import OxmlElement  # noqa: E402
+from docx.shared import Mm  # noqa: E402
 
 from crawler.sample import render  # noqa: E402
 from crawler.sample.catalog import Entry  # noqa: E402
@@ -90,6 +91,7 @@ class Case:
     real: bool = False
     repeat_header: bool = False
     centred: bool = False
+    a4: bool = False
 
 
 @dataclass
@@ -105,6 +107,7 @@ class Outcome:
     misses: list[str] = field(default_factory=list)
     template_ok: bool = True
     identity_misses: list[str] = field(default_factory=list)
+    summary_misses: list[str] = field(default_factory=list)
     check_misses: list[str] = field(default_factory=list)
     planted: str | None = None
     planted_found: bool = True
@@ -154,7 +157,7 @@ def generated_cases(per_template: int, seed: int = 0) -> list[Case]:
             truth = make_report(agency, region or "", year, template, rng, planted, published)
             truth.region = region
             case = Case(f"{template}-{i:03d}", truth, damage, rng.choice(PORTALS), rng.random() < 0.3, rng.random() < 0.5)
-            case.repeat_header, case.centred = rng.random() < 0.4, rng.random() < 0.4
+            case.repeat_header, case.centred, case.a4 = rng.random() < 0.4, rng.random() < 0.4, rng.random() < 0.5
             cases.append(case)
     return cases
 
@@ -191,11 +194,15 @@ def page_bytes(case: Case, traditional: bool) -> bytes:
 
 
 def word_styles(data: bytes, case: Case) -> bytes:
-    """Two habits of real Word reports the renderer leaves out: header rows repeated on every
-    page (表头重复) and cells centred vertically, which moves figures across a page break."""
-    if not (case.repeat_header or case.centred):
+    """Habits of real Word reports the renderer leaves out: header rows repeated on every page
+    (表头重复), cells centred vertically (moves figures across a page break), and A4 paper with
+    the official-document margins (公文: 37/35/28/26 mm), which moves the page breaks."""
+    if not (case.repeat_header or case.centred or case.a4):
         return data
     word = docx.Document(io.BytesIO(data))
+    for section in word.sections if case.a4 else ():
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
     for table in word.tables:
         heads = 3 if len(table.columns) in (3, 10, 15) else 0
         for n, row in enumerate(table.rows):
@@ -388,6 +395,7 @@ def score(case: Case, form: str, record: Report, seconds: float = 0.0) -> Outcom
     out.template_ok = record.template == case.truth.template
     out.identity_misses = _identity_misses(case, form, record)
     out.check_misses = _check_misses(case, record)
+    out.summary_misses = [f"summary.{k}: want {v!r} got {record.summary.get(k)!r}" for k, v in case.truth.summary.items() if not _same(v, record.summary.get(k))]
     if case.truth.planted:
         out.planted_found = any(c.rule == case.truth.planted and not c.ok for c in record.checks)
     return out
@@ -440,6 +448,7 @@ def summary_lines(outcomes: list[Outcome]) -> list[str]:
         secs = sum(o.seconds for o in chosen)
         lines.append(f"  {f:8s} {len(chosen):4d} files  {len(chosen) / secs if secs else 0:8.1f} files/s  "
                      f"template wrong {sum(not o.template_ok for o in chosen)}  identity misses {sum(bool(o.identity_misses) for o in chosen)}  "
+                     f"summary misses {sum(bool(o.summary_misses) for o in chosen)}  "
                      f"check misses {sum(bool(o.check_misses) for o in chosen)}  planted missed {sum(not o.planted_found for o in chosen)}/{sum(bool(o.planted) for o in chosen)}")
     return lines
 
@@ -447,7 +456,7 @@ def summary_lines(outcomes: list[Outcome]) -> list[str]:
 def failure_lines(outcomes: list[Outcome], limit: int = 8) -> list[str]:
     lines = []
     for o in outcomes:
-        problems = o.misses[:limit] + o.identity_misses + o.check_misses
+        problems = o.misses[:limit] + o.identity_misses + o.summary_misses + o.check_misses
         if not o.template_ok:
             problems.insert(0, "template wrong")
         if not o.planted_found:

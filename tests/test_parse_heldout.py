@@ -73,6 +73,10 @@ def test_identity_of_every_report(outcomes: list[H.Outcome]) -> None:
     assert [f"{o.case} [{o.form}]: {o.identity_misses}" for o in outcomes if o.identity_misses] == []
 
 
+def test_cross_template_summary_of_every_report(outcomes: list[H.Outcome]) -> None:
+    assert [f"{o.case} [{o.form}]: {o.summary_misses}" for o in outcomes if o.summary_misses] == []
+
+
 def test_checks_that_hold_in_the_source_hold_in_the_record(outcomes: list[H.Outcome]) -> None:
     assert [f"{o.case} [{o.form}]: {o.check_misses}" for o in outcomes if o.check_misses] == []
 
