@@ -1,7 +1,9 @@
 """Tables in plain text as Word's text export writes them.
 
 A cell is a line starting with a TAB, rows are separated by blank lines, and a
-cell's text may continue on following lines without a tab. Word also breaks
+cell's text may continue on following lines without a tab. Rows written one per
+line with TAB-separated cells (Word's plain-text save, a pasted table) are put
+in that form first. Word also breaks
 short labels over blank lines (结 / 果 / 维 / 持, （三）不予 / 公开): a short
 untabbed block between two table rows continues the cell above it, while a
 longer one (a section heading) ends the table.
@@ -99,10 +101,34 @@ def _table_follows(blocks: list[list[str]], start: int) -> bool:
     return False
 
 
+def _tsv_runs(lines: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of each run of two or more lines holding tabs where a tab also separates cells
+    inside a line (in the TAB-led form every tab starts a line)."""
+    runs, i = [], 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and "\t" in lines[j]:
+            j += 1
+        if j - i >= 2 and any("\t" in ln.rstrip("\t\r")[1:] for ln in lines[i:j]):
+            runs.append((i, j))
+        i = j + 1 if j == i else j
+    return runs
+
+
+def _tsv_to_cells(text: str) -> str:
+    """Rows written one per line with TAB-separated cells (Word's plain-text save, a pasted
+    table) in the TAB-led form, one cell per line and a blank line after each row."""
+    lines = text.splitlines()
+    for start, end in reversed(_tsv_runs(lines)):
+        cells = [c for ln in lines[start:end] for c in ["\t" + cell for cell in ln.rstrip("\r").split("\t")] + [""]]
+        lines[start:end] = cells
+    return "\n".join(lines)
+
+
 def split_text(text: str) -> TextLayout:
     """Split a text export into paragraphs and tables; never raises."""
     builder = _Builder()
-    blocks = _blocks(strip_debris(text))
+    blocks = _blocks(_tsv_to_cells(strip_debris(text)))
     for i, block in enumerate(blocks):
         builder.add_block(block, _table_follows(blocks, i + 1))
     builder.end_table()

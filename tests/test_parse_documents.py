@@ -118,3 +118,25 @@ def test_tidy_cells_and_json() -> None:
     assert any(r.section == "active" and r.value == 410 for r in rows)
     assert report.parser_version == PARSER_VERSION
     json.dumps(report.to_json(), ensure_ascii=False)
+
+
+def test_text_with_rows_one_per_line() -> None:
+    """Rows written one per line, cells separated by TABs (Word's plain-text save, a pasted table)."""
+    import random
+
+    from crawler.sample.damage import Damage
+    from crawler.sample.doc import Paragraph
+    from crawler.sample.layouts import build_document
+    from crawler.sample.variants import make_report
+
+    truth = make_report("北京市统计局", "北京市", 2022, "gb-2021", random.Random(8))
+    lines = []
+    for block in build_document(truth, Damage()).blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text + "\t" if "年度报告" in block.text else block.text)  # a lone tabbed line stays prose
+            continue
+        lines += ["\t".join(c.text.replace("\n", "") if origin else "" for c, origin in row) for row in block.word_rows()]
+    report = parse_report([read_document("\n".join(lines).encode("utf-8"), filename="r.txt")])
+    assert report.template == "gb-2021" and report.title == truth.title
+    assert report.requests == truth.requests and report.appeals == truth.appeals
+    assert {(a.item, a.row, a.column): a.value for a in report.active} == {(a.item, a.row, a.column): a.value for a in truth.active}
