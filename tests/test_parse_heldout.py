@@ -83,12 +83,15 @@ def test_checks_that_hold_in_the_source_hold_in_the_record(outcomes: list[H.Outc
 
 def test_every_planted_inconsistency_is_reported_by_its_rule(outcomes: list[H.Outcome]) -> None:
     planted = [o for o in outcomes if o.planted]
-    assert len({o.planted for o in planted}) == len(H.RULES) + 1  # every gb rule and indicator_sums
+    if PER_TEMPLATE > len(H.RULES):  # rules are planted in turn: every gb rule and indicator_sums
+        assert len({o.planted for o in planted}) == len(H.RULES) + 1
     assert [f"{o.case} [{o.form}]: {o.planted}" for o in planted if not o.planted_found] == []
 
 
 def test_generated_files_are_not_all_alike() -> None:
     """The gate draws damage, portals and encodings at random: make sure the draw covers them."""
+    if PER_TEMPLATE < 8:
+        pytest.skip("too few reports to cover every kind of damage")
     cases = _cases()
     damage = [c.damage for c in cases if not c.real]
     for name in ("split_labels", "spaced_labels", "variant_chars", "signed_changes", "blank_zeros", "blank_total", "goback", "fullwidth_spaces"):
