@@ -150,19 +150,25 @@ def _pairs(upper: list[TextBox], lower: list[TextBox]) -> list[tuple[TextBox, Te
 def _row_is_cut(pairs: list[tuple[TextBox, TextBox]]) -> bool:
     """The first row on the new page is the rest of the last row above it (a row broken by the page break).
 
-    A broken row continues some cell's text on the new page (a label's last
-    lines) while other cells ended above it or start below (a figure is never
-    split); a new row starts with an outline number, or fills a column with
-    a figure where the row above has words (a data row under its header row).
+    A broken row carries on over the break while some of its cells ended
+    above it (or start below, when cells are centred vertically): either a
+    cell's text continues on both sides (a label's last lines), or only
+    figures are below, under blank cells of a labelled row (the second line
+    of a figure wrapped or centred in its cell). A new row starts with an
+    outline number, or puts a figure under words or under another figure
+    (a data row under its header row); a figure is never split.
     """
-    continued = complementary = False
+    continued = complementary = words_below = numbers_below = words_above = False
     for up, low in pairs:
         u, w = up.text.strip(), low.text.strip()
         if _OUTLINE_START.match(w) or (u and w and (_is_number(u) or _is_number(w))):
             return False
         continued = continued or bool(u and w)
         complementary = complementary or bool(u) != bool(w)
-    return continued and complementary
+        words_below = words_below or bool(w and not _is_number(w))
+        numbers_below = numbers_below or _is_number(w)
+        words_above = words_above or bool(u and not _is_number(u))
+    return complementary and (continued or (numbers_below and not words_below and words_above))
 
 
 def _merge_cut_row(table: list[TextBox], piece: list[TextBox]) -> list[TextBox]:

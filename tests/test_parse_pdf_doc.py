@@ -64,6 +64,15 @@ def test_figures_centred_in_the_lower_half_of_a_cut_row() -> None:
     assert table.texts() == [["（二）部分公开（区分处\n理的，只计这一情形）", "5", "7"]]
 
 
+def test_second_line_of_a_centred_figure_below_the_break() -> None:
+    """A figure cell of two lines (a full-width space, then 12) centred in its row, cut by the break."""
+    upper = _row(700, [(0, 100, "（七）总计"), (100, 140, "116"), (140, 180, "　")])
+    lower = _row(72, [(0, 100, ""), (100, 140, ""), (140, 180, "12")])
+    after = _row(92, [(0, 100, "四、结转下年度继续办理"), (100, 140, "14"), (140, 180, "")])
+    (table,) = join_pages([_piece(0, [upper], opens=False), _piece(1, [lower, after], closes=False)])
+    assert table.texts() == [["（七）总计", "116", "12"], ["四、结转下年度继续办理", "14", ""]]
+
+
 def test_data_row_under_a_header_row_is_not_a_cut_row() -> None:
     header = _row(700, [(0, 100, "信息内容"), (100, 140, "上一年项目数量"), (140, 180, "本年增/减")])
     data = _row(72, [(0, 100, "行政许可"), (100, 140, "3"), (140, 180, "")])
