@@ -6,12 +6,16 @@ spoils their spelling, ``render`` writes the four forms real reports come in.
 This module makes N reports per template plus the five real seeds, renders
 each as text, HTML (a full detail page of a random portal, simplified in utf-8
 or gbk, and its traditional big5-gateway twin), .docx and, when LibreOffice is
-installed, PDF (and optionally legacy .doc), parses every file with no hints
-from the caller, and compares every cell, the template, the identity and the
-checks with the report that was rendered.
+installed, PDF and legacy .doc (a share of the Word files with repeated header
+rows, vertically centred cells or A4 paper with 公文 margins: habits of real
+reports the renderer leaves out, which move rows across page breaks), parses
+every file with no hints from the caller, and compares every cell, the
+template, the identity, the cross-template summary and the checks with the
+report that was rendered. Cases are drawn from seeded random generators, so a
+run is reproducible; PDF and .doc conversions are cached by content.
 
 Used by ``tests/test_parse_heldout.py`` (the gate) and as a script:
-``.venv/bin/python tests/heldout_eval.py --per-template 40 [--doc] [--cache DIR]``.
+``.venv/bin/python tests/heldout_eval.py --per-template 40 [--seed N] [--forms text,html,html-tw,docx,pdf,doc] [--cache DIR] [--failures]``.
 """
 
 from __future__ import annotations
