@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.db import open_db
+from archive.search import index_versions
 from archive.records import AnalysedReport, FetchRecord
 
 _SPACE = re.compile(r"\s+")
@@ -52,6 +53,7 @@ class Archive:
         self._fetches: list[FetchRecord] = []
         self._reports: list[AnalysedReport] = []
         self._known_blobs: set[str] = set()
+        self._new_versions: list[int] = []
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, portal: str, base_url: str, resume: bool = False) -> int:
@@ -105,6 +107,8 @@ class Archive:
             self._write_fetches(fetches)
             for report in reports:
                 self._write_report(report)
+            index_versions(self.db, self._new_versions)
+            self._new_versions = []
 
     def _write_fetches(self, fetches: list[FetchRecord]) -> None:
         blobs, rows = [], []
@@ -167,6 +171,7 @@ class Archive:
             "sources": json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
         })
         version_id = table.last_pk
+        self._new_versions.append(int(version_id))
         if r.cells:
             self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
         if r.checks:
