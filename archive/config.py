@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("notify", "", "apprise URLs (space separated) that receive alerts"),
     Setting("feed", "alerts.atom", "Atom feed file of alerts"),
     Setting("as_of", "", "date taken as today (YYYY-MM-DD) for deadline logic; empty: the real date"),
+    Setting("browse_host", "127.0.0.1", "address `zfxxgk browse` listens on"),
+    Setting("browse_port", 8001, "port `zfxxgk browse` listens on"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -80,6 +82,8 @@ class Settings:
     notify: str
     feed: str
     as_of: str
+    browse_host: str
+    browse_port: int
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
