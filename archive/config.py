@@ -42,7 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("daily_budget", 20000, "most requests sent to one domain in a day (0: no limit)"),
     Setting("max_size_mb", 100, "largest response accepted, in MB (guards against runaway files)"),
     Setting("full_fetch_days", 30, "fetch every report in full (no conditional request) at least this often"),
-    Setting("block_backoff_minutes", 30, "how long a domain that served a WAF block is left alone"),
+    Setting("block_backoff_minutes", 30.0, "how long a domain that served a WAF block is left alone"),
     Setting("workers", 2, "processes that extract and parse documents"),
     Setting("concurrent_items", 8, "items in flight through the pipelines per response batch"),
     Setting("jobdir", ".zfxxgk/jobs", "directory for resumable crawl state (Scrapy JOBDIR)"),
@@ -51,6 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_failures", 3, "failed fetches in a row before a fetch_failed alert"),
     Setting("notify", "", "apprise URLs (space separated) that receive alerts"),
     Setting("feed", "alerts.atom", "Atom feed file of alerts"),
+    Setting("sample_port", 8123, "loopback port of the sample portal that `zfxxgk crawl` serves itself; "
+            "kept stable so that its URLs stay the same from crawl to crawl"),
     Setting("as_of", "", "date taken as today (YYYY-MM-DD) for deadline logic; empty: the real date"),
     Setting("browse_host", "127.0.0.1", "address `zfxxgk browse` listens on"),
     Setting("browse_port", 8001, "port `zfxxgk browse` listens on"),
@@ -72,7 +74,7 @@ class Settings:
     daily_budget: int
     max_size_mb: int
     full_fetch_days: int
-    block_backoff_minutes: int
+    block_backoff_minutes: float
     workers: int
     concurrent_items: int
     jobdir: str
@@ -81,6 +83,7 @@ class Settings:
     fetch_failures: int
     notify: str
     feed: str
+    sample_port: int
     as_of: str
     browse_host: str
     browse_port: int

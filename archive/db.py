@@ -21,7 +21,7 @@ class ArchiveError(Exception):
 def _v1(db: sqlite_utils.Database) -> None:
     db["runs"].create({
         "id": int, "portal": str, "started": str, "finished": str, "status": str,
-        "base_url": str, "stats": str,
+        "base_url": str, "scope": str, "stats": str,
     }, pk="id")
     db["blobs"].create({
         "sha256": str, "size": int, "content_type": str, "content": bytes, "first_seen": str,
@@ -33,6 +33,7 @@ def _v1(db: sqlite_utils.Database) -> None:
     }, pk="id", foreign_keys=[("run_id", "runs", "id")])
     db["fetches"].create_index(["url", "fetched_at"])
     db["fetches"].create_index(["run_id"])
+    db["fetches"].create_index(["fetched_at"])
     db["agencies"].create({
         "id": str, "portal": str, "code": str, "name": str, "region": str,
         "first_seen": str, "last_seen": str,
@@ -69,6 +70,9 @@ def _v1(db: sqlite_utils.Database) -> None:
         "run_id": int, "report_id": str, "url": str, "list_url": str, "version": int, "seen_at": str,
     }, pk=("run_id", "url"), foreign_keys=[("run_id", "runs", "id"), ("report_id", "reports", "id")])
     db["sightings"].create_index(["report_id"])
+    db["warc_payloads"].create({
+        "sha256": str, "digest": str, "uri": str, "date": str, "file": str,
+    }, pk="sha256")
 
 
 def _v2_browsing(db: sqlite_utils.Database) -> None:

@@ -56,6 +56,7 @@ class AnalysedReport:
     content_hash: str
     parser_version: str
     record: dict[str, Any]
+    redirected_from: list[str] = field(default_factory=list)
     cells: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     documents: list[DocumentSummary] = field(default_factory=list)

@@ -8,6 +8,10 @@ from typing import Any
 import sqlite_utils
 
 
+_SKIPPED = "status = 0 and error like 'IgnoreRequest%'"
+_FAILED = f"(status >= 400 or coalesce(error, '') != '') and not ({_SKIPPED})"
+
+
 @dataclass
 class RunSummary:
     run_id: int
@@ -18,6 +22,7 @@ class RunSummary:
     fetched: int
     not_modified: int
     failed: int
+    skipped: int
     bytes: int
     reports_seen: int
     new_versions: int
@@ -32,7 +37,7 @@ class RunSummary:
         out = [
             f"run {self.run_id} of portal {self.portal}: {self.status} ({self.started} → {self.finished or '…'})",
             f"  fetched {self.fetched} responses, {self.not_modified} not modified (304), "
-            f"{self.failed} failed, {self.bytes // 1024} KiB received",
+            f"{self.failed} failed, {self.skipped} skipped, {self.bytes // 1024} KiB received",
             f"  reports seen {self.reports_seen} from {self.agencies} agencies: "
             f"{self.new_reports} new, {self.new_versions - self.new_reports} changed",
         ]
@@ -55,14 +60,15 @@ def run_summary(db: sqlite_utils.Database, run_id: int | None = None) -> RunSumm
 
     errors = list(db.query(
         "select coalesce(nullif(error, ''), 'HTTP ' || status) as reason, count(*) as n, min(url) as url "
-        "from fetches where run_id = ? and (status = 0 or status >= 400) group by reason order by n desc "
+        f"from fetches where run_id = ? and {_FAILED} group by reason order by n desc "
         "limit 8", [rid]))
     return RunSummary(
         run_id=rid, portal=run["portal"], status=run["status"], started=run["started"],
         finished=run["finished"],
         fetched=one("select count(*) from fetches where run_id = ? and status > 0"),
         not_modified=one("select count(*) from fetches where run_id = ? and status = 304"),
-        failed=one("select count(*) from fetches where run_id = ? and (status = 0 or status >= 400)"),
+        failed=one(f"select count(*) from fetches where run_id = ? and {_FAILED}"),
+        skipped=one(f"select count(*) from fetches where run_id = ? and {_SKIPPED}"),
         bytes=one("select sum(bytes) from fetches where run_id = ?"),
         reports_seen=one("select count(distinct report_id) from sightings where run_id = ?"),
         new_versions=one("select count(*) from report_versions where run_id = ?"),

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -54,9 +56,11 @@ class Archive:
         self._reports: list[AnalysedReport] = []
         self._known_blobs: set[str] = set()
         self._new_versions: list[int] = []
+        self._warc: dict[str, dict[str, str]] = {}
 
     # -- runs ---------------------------------------------------------------
-    def start_run(self, portal: str, base_url: str, resume: bool = False) -> int:
+    def start_run(self, portal: str, base_url: str, resume: bool = False, scope: str = "") -> int:
+        """Open a run (or reopen the portal's unfinished one); ``scope`` notes a narrowed crawl (--agency/--year)."""
         if resume:
             row = next(self.db.query(
                 "select id from runs where portal = ? and status = 'running' order by id desc limit 1",
@@ -65,7 +69,9 @@ class Archive:
                 self.run_id = int(row["id"])
                 return self.run_id
         table = self.db["runs"]
-        table.insert({"portal": portal, "base_url": base_url, "started": now(), "status": "running"})
+        self.db.execute("update runs set status = 'interrupted' where portal = ? and status = 'running'", [portal])
+        table.insert({"portal": portal, "base_url": base_url, "started": now(), "status": "running",
+                      "scope": scope})
         self.run_id = int(table.last_pk)
         return self.run_id
 
@@ -89,8 +95,30 @@ class Archive:
         row = next(self.db.query(
             "select f.url, f.status, f.fetched_at, f.etag, f.last_modified, f.content_type, b.content "
             "from fetches f join blobs b on b.sha256 = f.sha256 "
-            "where f.url = ? and f.status = 200 order by f.id desc limit 1", [url]), None)
+            "where f.url = ? and f.status = 200 and coalesce(f.error, '') = '' order by f.id desc limit 1",
+            [url]), None)
         return row
+
+    def requests_per_host_since(self, day: str) -> Counter[str]:
+        """Requests logged per host since the start of ``day`` (UTC), for the daily budget."""
+        rows = self.db.execute("select url from fetches where fetched_at >= ? and status != 0", [day])
+        return Counter(urlsplit(url).hostname or "" for (url,) in rows)
+
+    # -- WARC first captures ---------------------------------------------------
+    def warc_original(self, sha256: str) -> dict[str, str] | None:
+        """The first WARC capture of a payload (digest, URI, date), so a repeat becomes a revisit record."""
+        if sha256 in self._warc:
+            return self._warc[sha256]
+        return next(self.db.query("select digest, uri, date from warc_payloads where sha256 = ?", [sha256]), None)
+
+    def warc_original_for_url(self, url: str) -> dict[str, str] | None:
+        """The capture a 304 for ``url`` revalidated: that of the URL's last full answer."""
+        row = self.db.execute("select sha256 from fetches where url = ? and status = 200 and "
+                              "coalesce(error, '') = '' order by id desc limit 1", [url]).fetchone()
+        return self.warc_original(row[0]) if row else None
+
+    def note_warc_payload(self, sha256: str, digest: str, uri: str, date: str, file: str) -> None:
+        self._warc[sha256] = {"digest": digest, "uri": uri, "date": date, "file": file}
 
     # -- reports ------------------------------------------------------------
     def store_report(self, report: AnalysedReport) -> None:
@@ -99,12 +127,14 @@ class Archive:
             self.flush()
 
     def flush(self) -> None:
-        if not self._fetches and not self._reports:
+        if not self._fetches and not self._reports and not self._warc:
             return
-        fetches, reports = self._fetches, self._reports
-        self._fetches, self._reports = [], []
+        fetches, reports, warc = self._fetches, self._reports, self._warc
+        self._fetches, self._reports, self._warc = [], [], {}
         with self.db.conn:
             self._write_fetches(fetches)
+            self.db["warc_payloads"].insert_all(
+                ({"sha256": sha, **row} for sha, row in warc.items()), ignore=True)
             for report in reports:
                 self._write_report(report)
             index_versions(self.db, self._new_versions)
@@ -114,7 +144,7 @@ class Archive:
         blobs, rows = [], []
         for f in fetches:
             sha = ""
-            if f.body is not None and f.status == 200:
+            if f.body is not None and f.status == 200 and not f.error:
                 sha = hashlib.sha256(f.body).hexdigest()
                 if sha not in self._known_blobs:
                     self._known_blobs.add(sha)

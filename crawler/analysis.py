@@ -61,9 +61,10 @@ def analyse(item: ReportItem) -> AnalysedReport:
         portal=item.portal, url=item.url, list_url=item.list_url,
         agency=record.agency, agency_code=item.agency_code, region=record.region,
         year=record.year or item.year_hint, title=record.title or item.title or item.link_title,
-        published=record.published or item.published, template=record.template, status=record.status,
+        published=record.published or item.published, template=record.template,
+        status="incomplete" if any(d.error and not d.body for d in item.docs) else record.status,
         text=text, content_hash=content_hash(text, cells), parser_version=parsers.PARSER_VERSION,
-        record=record.to_json(), cells=cells,
+        record=record.to_json(), redirected_from=item.redirected_from, cells=cells,
         checks=[{"rule": c.rule, "ok": int(c.ok), "detail": c.detail} for c in record.checks],
         documents=summaries,
     )

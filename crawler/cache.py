@@ -48,7 +48,7 @@ class ArchiveCacheStorage:
 
     def open_spider(self, spider: Spider) -> None:
         """Use the archive the run extension opened for this crawler."""
-        self.archive = spider.crawler.archive  # type: ignore[attr-defined]
+        self.archive = spider.crawler.zfxxgk.archive  # type: ignore[attr-defined]
 
     def close_spider(self, spider: Spider) -> None:
         """Nothing to close: the archive is closed by the run extension."""

@@ -10,16 +10,22 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from archive.store import Archive
+from crawler.warc import WarcRecorder
 
 
 class ArchiveRun:
-    """Opens the archive for the whole crawler (``crawler.archive``) and records the run in it."""
+    """The run's shared state, reachable by every component as ``crawler.zfxxgk``.
+
+    Opens the archive, records the run in it and keeps the run's WARC file.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         settings = crawler.settings
-        self.archive = Archive(settings.getdict("ZFXXGK")["db"])
-        crawler.archive = self.archive  # type: ignore[attr-defined]
+        self.settings = settings.getdict("ZFXXGK")
+        self.archive = Archive(self.settings["db"])
+        self.warc: WarcRecorder | None = None
+        crawler.zfxxgk = self  # type: ignore[attr-defined]
         self.resume = settings.getbool("ZFXXGK_RESUME")
         self.progress: Progress | None = Progress(crawler.stats, sys.stderr) \
             if settings.getbool("ZFXXGK_PROGRESS") else None
@@ -34,8 +40,11 @@ class ArchiveRun:
     def opened(self, spider: Spider) -> None:
         portal = getattr(spider, "portal", None)
         name = portal.name if portal else spider.name
-        run_id = self.archive.start_run(name, portal.base_url if portal else "", resume=self.resume)
+        scope = " ".join(f"{k}={v}" for k in ("agency", "year") if (v := getattr(spider, k, None)))
+        run_id = self.archive.start_run(name, portal.base_url if portal else "", resume=self.resume, scope=scope)
         self.crawler.stats.set_value("zfxxgk/run_id", run_id)
+        if self.settings.get("warc_dir"):
+            self.warc = WarcRecorder(self.settings["warc_dir"], f"{name}-{run_id:05d}", self.archive)
         if hasattr(spider, "done_urls"):
             spider.done_urls = self.archive.completed_report_urls()
         if self.progress:
@@ -47,6 +56,8 @@ class ArchiveRun:
     def closed(self, spider: Spider, reason: str) -> None:
         if self.progress:
             self.progress.stop()
+        if self.warc:
+            self.warc.close()
         stats = self.crawler.stats.get_stats()
         self.archive.finish_run("finished" if reason == "finished" else reason, stats)
         self.archive.close()

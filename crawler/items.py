@@ -35,4 +35,5 @@ class ReportItem:
     title: str | None = None
     published: str | None = None
     body_html: str = ""
+    redirected_from: list[str] = field(default_factory=list)
     docs: list[FetchedDoc] = field(default_factory=list)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from archive.records import FetchRecord
 from archive.store import Archive, now
+from crawler.warc import WarcRecorder
+from parsers.pages import block_reason
 
 
 def _header(response: Response, name: bytes) -> str:
@@ -27,29 +30,41 @@ class FetchLogMiddleware:
 
     @property
     def archive(self) -> Archive:
-        return self.crawler.archive  # type: ignore[attr-defined,no-any-return]
+        return self.crawler.zfxxgk.archive  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def warc(self) -> WarcRecorder | None:
+        return self.crawler.zfxxgk.warc  # type: ignore[attr-defined,no-any-return]
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         if request.url.endswith("/robots.txt"):
             return response
         self.stats.inc_value("zfxxgk/bytes_received", len(response.body))
         self.stats.inc_value(f"zfxxgk/status/{response.status}")
+        blocked = block_reason(response.status, response.body)
+        request.meta["blocked"] = blocked
+        if blocked or response.status >= 400:
+            self.stats.inc_value("zfxxgk/errors")
         self.archive.record_fetch(FetchRecord(
             url=request.url,
             role=request.meta.get("role", ""),
             status=response.status,
             fetched_at=now(),
             final_url=response.url,
-            body=response.body if response.status == 200 else None,
+            body=response.body if response.status == 200 and not blocked else None,
             content_type=_header(response, b"Content-Type"),
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             bytes=len(response.body),
+            error=blocked or "",
         ))
+        if self.warc:
+            self.warc.write(request, response)
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
-        self.stats.inc_value("zfxxgk/errors")
+        if not isinstance(exception, IgnoreRequest):
+            self.stats.inc_value("zfxxgk/errors")
         self.archive.record_fetch(FetchRecord(
             url=request.url,
             role=request.meta.get("role", ""),

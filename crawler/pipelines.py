@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
@@ -29,7 +30,7 @@ class ArchivePipeline:
 
     @property
     def archive(self) -> Archive:
-        return self.crawler.archive  # type: ignore[attr-defined,no-any-return]
+        return self.crawler.zfxxgk.archive  # type: ignore[attr-defined,no-any-return]
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.pool = ProcessPoolExecutor(max_workers=max(1, self.workers),
@@ -39,10 +40,26 @@ class ArchivePipeline:
         if self.pool:
             self.pool.shutdown(wait=True)
 
+    def fill_failed(self, item: ReportItem) -> None:
+        """A piece that failed this time is read from its archived copy, so a failed fetch never changes a report.
+
+        Without an archived copy the report is stored as incomplete, with the reason.
+        """
+        for doc in item.docs:
+            if not doc.error:
+                continue
+            prior = self.archive.last_good_fetch(doc.url)
+            if prior is not None:
+                doc.body, doc.content_type = prior["content"], prior["content_type"] or ""
+                doc.sha256, doc.from_cache = hashlib.sha256(doc.body).hexdigest(), True
+                doc.error = f"archived copy used: {doc.error}"
+                self.crawler.stats.inc_value("zfxxgk/archived_copy_used")
+
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, ReportItem):
             return item
         assert self.pool is not None
+        self.fill_failed(item)
         analysed = await asyncio.wrap_future(self.pool.submit(analyse, item))
         self.archive.store_report(analysed)
         self.crawler.stats.inc_value(f"zfxxgk/reports/{analysed.status}")

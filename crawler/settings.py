@@ -44,8 +44,12 @@ def scrapy_settings(s: Settings) -> dict[str, Any]:
         "LOG_LEVEL": "INFO",
         "ITEM_PIPELINES": {"crawler.pipelines.ArchivePipeline": 300},
         "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawler.politeness.BackoffRetryMiddleware": 550,
+            "crawler.politeness.DailyBudgetMiddleware": 560,
             "crawler.middlewares.FetchLogMiddleware": 950,
         },
+        "DUPEFILTER_CLASS": "crawler.dupefilter.MemoryDupeFilter",
         "HTTPCACHE_ENABLED": True,
         "HTTPCACHE_STORAGE": "crawler.cache.ArchiveCacheStorage",
         "HTTPCACHE_POLICY": "crawler.cache.RevalidatePolicy",

@@ -173,3 +173,30 @@ def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
         parts=pagination(body_html, url),
         twin=twin,
     )
+
+
+_BLOCK_MARKS = (
+    "acw_sc__v2", "acw_tc", "_waf_", "aliyun_waf", "yunsuo_session", "创宇盾", "知道创宇", "安全验证",
+    "访问验证", "滑动验证", "人机验证", "访问被拦截", "访问已被拦截", "访问频率过高", "请开启JavaScript",
+    "Request blocked", "Access denied by WAF", "eval(function(p,a,c,k,e",
+)
+_BLOCK_STATUSES = (412, 418)
+_BLOCK_PAGE_MAX = 30_000
+
+
+def block_reason(status: int, body: bytes) -> str | None:
+    """Why an answer is a WAF or anti-bot block rather than the page, or None.
+
+    Block pages are small 200s carrying a JavaScript challenge, or 412/418s;
+    they are never a report's content and never evidence that it is gone.
+    """
+    if status in _BLOCK_STATUSES:
+        return f"blocked: HTTP {status}"
+    if status not in (200, 403) or len(body) > _BLOCK_PAGE_MAX:
+        return None
+    text = body.decode("utf-8", "replace")
+    mark = next((m for m in _BLOCK_MARKS if m in text), None)
+    if mark is None and status == 200:
+        text = body.decode("gb18030", "replace")
+        mark = next((m for m in _BLOCK_MARKS if m in text), None)
+    return f"blocked: HTTP {status} challenge page ({mark})" if mark else None

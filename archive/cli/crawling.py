@@ -37,15 +37,18 @@ def crawl(portal: str | None, base_url: str | None, agency: str | None, year: in
     from crawler.run import CrawlRequest, crawl as run_crawl
 
     sample = None
+    settings = resolve(config, db=db, contact=contact, download_delay=download_delay)
     if portal is None:
         from crawler.sample.server import SampleServer
 
-        sample = SampleServer()
-        sample.start()
+        try:
+            sample = SampleServer(port=settings.sample_port).start()
+        except OSError as exc:
+            raise click.ClickException(f"cannot serve the sample portal on port {settings.sample_port}: {exc} "
+                                       "(set ZFXXGK_SAMPLE_PORT or sample_port to a free port)") from exc
         portal, base_url = "sample", sample.url
         if download_delay is None:
-            download_delay = 0.0
-    settings = resolve(config, db=db, contact=contact, download_delay=download_delay)
+            settings = resolve(config, db=db, contact=contact, download_delay=0.0)
     try:
         load_portal(portal)
         stats = run_crawl(settings, CrawlRequest(portal=portal, base_url=base_url, agency=agency, year=year,

@@ -91,6 +91,7 @@ class PortalSpider(scrapy.Spider):
             title=detail.title,
             published=detail.published,
             body_html=detail.body_html,
+            redirected_from=list(response.meta.get("redirect_urls", [])),
             docs=[self.fetched(response, "page")],
         )
         pending = [(url, "part") for url in detail.parts]

@@ -1,0 +1,123 @@
+"""Politeness beyond Scrapy's defaults: back off a whole domain, and keep to a daily budget.
+
+Scrapy's retry middleware retries at once; a struggling or blocking portal
+needs the opposite, so retries here pause the domain's download slot first
+(honouring Retry-After, else exponential backoff), and a WAF block pauses it
+for the configured block time. A request that is still blocked after its
+retries is dropped with its reason, never handed to the spider as content.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+
+
+BACKOFF_BASE = 2.0
+BACKOFF_MAX = 600.0
+
+
+def retry_after(response: Response) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date)."""
+    value = response.headers.get(b"Retry-After", b"").decode("latin-1").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Retries 5xx, 429, timeouts and blocks after pausing the domain."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.block_pause = 60.0 * float(crawler.settings.getdict("ZFXXGK").get("block_backoff_minutes", 30))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        return cls(crawler)
+
+    def pause_domain(self, request: Request, seconds: float, why: str) -> None:
+        """Hold back every request to this domain for ``seconds`` (AutoThrottle eases the delay back later)."""
+        downloader = self.crawler.engine.downloader  # type: ignore[union-attr]
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is None or seconds <= 0:
+            return
+        slot.delay = max(slot.delay, seconds)
+        slot.lastseen = time.monotonic()
+        self.crawler.stats.inc_value("zfxxgk/domain_pauses")
+        self.crawler.spider.logger.info("pausing %s for %.0f s: %s", urlsplit(request.url).hostname, seconds, why)
+
+    def backoff(self, request: Request) -> float:
+        return min(BACKOFF_MAX, BACKOFF_BASE ** (request.meta.get("retry_times", 0) + 1))
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Any:
+        if request.meta.get("dont_retry", False):
+            return response
+        blocked = request.meta.pop("blocked", None)
+        if blocked:
+            self.pause_domain(request, self.block_pause, blocked)
+            self.crawler.stats.inc_value("zfxxgk/blocked")
+            retry = get_retry_request(request, spider=self.crawler.spider, reason=blocked,
+                                      max_retry_times=self.max_retry_times)
+            if retry is None:
+                raise IgnoreRequest(blocked)
+            return retry
+        if response.status in self.retry_http_codes:
+            reason = f"HTTP {response.status}"
+            self.pause_domain(request, max(retry_after(response) or 0.0, self.backoff(request)), reason)
+            return self._retry(request, reason) or response
+        return response
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> Any:
+        if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
+            self.pause_domain(request, self.backoff(request), type(exception).__name__)
+            return self._retry(request, exception)
+        return None
+
+
+class DailyBudgetMiddleware:
+    """Sends at most ``daily_budget`` requests a day to one domain, counting what the archive logged today."""
+
+    def __init__(self, crawler: Crawler, budget: int) -> None:
+        self.crawler = crawler
+        self.budget = budget
+        self.day = ""
+        self.sent: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DailyBudgetMiddleware:
+        budget = int(crawler.settings.getdict("ZFXXGK").get("daily_budget", 0))
+        if budget <= 0:
+            raise NotConfigured("no daily budget")
+        return cls(crawler, budget)
+
+    def _roll_over(self) -> None:
+        today = datetime.now(timezone.utc).date().isoformat()
+        if today != self.day:
+            self.day = today
+            self.sent = self.crawler.zfxxgk.archive.requests_per_host_since(today)  # type: ignore[attr-defined]
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        self._roll_over()
+        host = urlsplit(request.url).hostname or ""
+        if self.sent[host] >= self.budget:
+            self.crawler.stats.inc_value("zfxxgk/over_budget")
+            raise IgnoreRequest(f"daily request budget of {self.budget} for {host} used up")
+        self.sent[host] += 1

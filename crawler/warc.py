@@ -1,0 +1,92 @@
+"""Every answer also goes into a WARC file (one per crawl run), the format web archives replay.
+
+A payload already captured (in this run or an earlier one) is written as a
+revisit record pointing at its first capture, and a 304 as a
+server-not-modified revisit; warcio picks the WARC-Profile that matches the
+WARC version written. Scrapy hands over decoded bodies, so transfer and
+content encodings are dropped from the stored headers to keep them true.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from scrapy import Request
+from scrapy.http import Response
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+WARC_VERSION = "WARC/1.1"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+_DROPPED = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+def _headers(pairs: Any) -> list[tuple[str, str]]:
+    out = []
+    for name, values in pairs.items():
+        key = name.decode("latin-1")
+        if key.lower() in _DROPPED:
+            continue
+        out.extend((key, v.decode("latin-1")) for v in values)
+    return out
+
+
+class WarcRecorder:
+    """Writes request and response (or revisit) records for one run."""
+
+    def __init__(self, directory: str | Path, name: str, archive: Any) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        self.path = Path(directory) / f"{name}-{stamp}.warc.gz"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.archive = archive
+        self.file: BinaryIO = open(self.path, "ab")
+        self.writer = WARCWriter(self.file, gzip=True, warc_version=WARC_VERSION)
+        self.writer.write_record(self.writer.create_warcinfo_record(
+            self.path.name, {"software": "zfxxgk", "format": f"WARC File Format {WARC_VERSION[5:]}"}))
+
+    def _request_record(self, request: Request) -> Any:
+        target = request.url.split("://", 1)[-1]
+        path = "/" + target.split("/", 1)[1] if "/" in target else "/"
+        headers = StatusAndHeaders(f"{request.method} {path} HTTP/1.1", _headers(request.headers),
+                                   is_http_request=True)
+        return self.writer.create_warc_record(request.url, "request", payload=BytesIO(request.body or b""),
+                                              length=len(request.body or b""), http_headers=headers)
+
+    def write(self, request: Request, response: Response) -> None:
+        status = response.status
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = ""
+        headers = _headers(response.headers) + [("Content-Length", str(len(response.body)))]
+        http = StatusAndHeaders(f"{status} {phrase}".strip(), headers, protocol="HTTP/1.1")
+        sha = hashlib.sha256(response.body).hexdigest()
+        original = self.archive.warc_original(sha) if status != 304 else self.archive.warc_original_for_url(request.url)
+        if status == 304:
+            record = self.writer.create_warc_record(request.url, "revisit", http_headers=http)
+            record.rec_headers.add_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+            if original:
+                record.rec_headers.add_header("WARC-Refers-To-Target-URI", original["uri"])
+                record.rec_headers.add_header("WARC-Refers-To-Date", original["date"])
+        elif original and response.body:
+            record = self.writer.create_revisit_record(request.url, original["digest"], original["uri"],
+                                                       original["date"], http_headers=http)
+        else:
+            record = self.writer.create_warc_record(request.url, "response", payload=BytesIO(response.body),
+                                                    length=len(response.body), http_headers=http)
+        request_record = self._request_record(request)
+        request_record.rec_headers.add_header("WARC-Concurrent-To", record.rec_headers.get_header("WARC-Record-ID"))
+        self.writer.write_record(record)
+        self.writer.write_record(request_record)
+        if record.rec_type == "response" and response.body:
+            self.archive.note_warc_payload(sha, record.rec_headers.get_header("WARC-Payload-Digest"),
+                                           request.url, record.rec_headers.get_header("WARC-Date"),
+                                           self.path.name)
+
+    def close(self) -> None:
+        self.file.close()
