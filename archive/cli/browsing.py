@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -44,18 +45,27 @@ def browse(port: int | None, host: str | None, config: str | None, db: str | Non
     serve(settings.db, settings.browse_host, settings.browse_port)
 
 
+class _Words(click.Argument):
+    """A positional argument that carries a help text, like an option."""
+
+    def __init__(self, *args: Any, help: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = help
+
+
 @click.command("search")
-@click.argument("query")
+@click.argument("words", nargs=-1, required=True, cls=_Words,
+                help="words every report found must contain (all of them)")
 @click.option("--limit", type=int, default=50, show_default=True, help="most reports listed")
 @config_options
 @json_option
-def search_cmd(query: str, limit: int, config: str | None, db: str | None, as_json: bool) -> None:
-    """Reports whose text contains every word of QUERY (复议, 行政复议 诉讼; traditional or full-width too)."""
+def search_cmd(words: tuple[str, ...], limit: int, config: str | None, db: str | None, as_json: bool) -> None:
+    """Reports whose text contains every one of WORDS (复议; 行政复议 诉讼; traditional or full-width too)."""
     from archive import search
 
     settings = resolve(config, db=db)
     try:
-        rows = search.search(open_db(settings.db, readonly=True), query, limit=limit)
+        rows = search.search(open_db(settings.db, readonly=True), " ".join(words), limit=limit)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -67,7 +77,8 @@ def search_cmd(query: str, limit: int, config: str | None, db: str | None, as_js
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="file format")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="directory for cells, panel and manifest.json")
 @click.option("--as-of", "as_of", callback=_iso_date, default=None,
