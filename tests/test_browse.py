@@ -174,3 +174,15 @@ def test_browse_serves_a_crawl_as_it_writes(archive_path: Path, tmp_path: Path) 
         versions = fetch_json(served, "/archive/report_versions.json?_shape=array&_search="
                                       + urllib.parse.quote("（更正）"))
         assert len(versions) == 2
+
+
+def test_an_empty_archive_is_browsable(tmp_path: Path) -> None:
+    from archive.db import open_db
+
+    open_db(tmp_path / "empty.db").close()
+    client = Client(tmp_path / "empty.db")
+    for path in ["/archive", "/archive/reports?_search=复议", "/archive/year_grid", "/archive/coverage",
+                 "/archive/panel", "/archive/agency_years"]:
+        assert client.get(path).status_code == 200, path
+    assert client.json("/archive/reports", _search="复议") == []
+    assert client.get("/-/zfxxgk/report/nothing").status_code == 404

@@ -82,7 +82,7 @@ def search_cmd(words: tuple[str, ...], limit: int, config: str | None, db: str |
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="directory for cells, panel and manifest.json")
 @click.option("--as-of", "as_of", callback=_iso_date, default=None,
-              help="the archive as it stood on this date (YYYY-MM-DD)  [default: today]")
+              help="the archive as it stood at the end of this UTC date (YYYY-MM-DD)  [default: today]")
 @config_options
 @json_option
 def export(fmt: str, out: Path, as_of: date | None, config: str | None, db: str | None, as_json: bool) -> None:

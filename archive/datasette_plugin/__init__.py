@@ -97,8 +97,8 @@ def canned_queries(datasette: Any, database: str, actor: Any) -> Any:
         db = datasette.get_database(database)
         if not await is_archive(db):
             return {}
-        first, last = (await db.execute("select min(year), max(year) from reports")).first() or (None, None)
-        years = list(range(first, last + 1)) if first is not None else []
+        span = (await db.execute("select min(year), max(year) from reports")).first()
+        years = list(range(span[0], span[1] + 1)) if span and span[0] is not None else []
         queries: dict[str, Any] = {
             "year_grid": {"sql": views.year_grid_sql(years), "title": "Which years each agency has a report for",
                           "description": "✓ where the archive has a report; a blank cell is a gap. "
