@@ -81,3 +81,19 @@ def test_report_history(db: sqlite_utils.Database) -> None:
     report = db.execute("select id from reports where agency = ? and year = 2019", [JIANGUOMEN]).fetchone()[0]
     rows = list(db.query(views.REPORT_HISTORY, {"report": report}))
     assert [(r["version"], r["changed_figures"], r["failed_checks"]) for r in rows] == [(1, 0, 0), (2, 6, 1)]
+
+
+def test_metadata_describes_every_table_view_and_column(tmp_path: Path) -> None:
+    from archive.datasette_app import metadata
+    from archive.db import open_db
+
+    tables = metadata()["databases"]["archive"]["tables"]
+    db = open_db(tmp_path / "fresh.db")
+    for name in db.table_names() + db.view_names():
+        if name.startswith("search_"):
+            continue
+        assert tables.get(name, {}).get("description"), f"archive/metadata.yml: describe table {name}"
+        described = set(tables[name].get("columns", {}))
+        missing = [c.name for c in db[name].columns if c.name not in described]
+        assert not missing, f"archive/metadata.yml: describe {name} columns {missing}"
+        assert described <= {c.name for c in db[name].columns}, f"{name}: metadata names unknown columns"
