@@ -141,15 +141,34 @@ def rebuild(db: sqlite_utils.Database) -> int:
     return index_pending(db)
 
 
-def search(db: sqlite_utils.Database, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
-    """Reports with a version that contains every term of ``q``, newest year first, with context."""
+def search_sql(q: str, limit: int = 50) -> tuple[str, dict[str, Any]]:
+    """SQL (and its parameters) listing reports with a version containing every term of ``q``, with context."""
     query = Query.parse(q)
     where, params = query.where("v.id")
     sql = f"""
         select r.id as report_id, r.agency, r.region, r.year, r.title, max(v.version) as version,
-               substr(t.body, max(1, instr(t.body, :zfxxgk_first) - 20), 60) as context
+               substr(t.body, max(1, instr(t.body, :zfxxgk_first) - 30), 90) as context
         from report_versions v join reports r on r.id = v.report_id
         join search_trigram t on t.rowid = v.id
         where {where}
         group by r.id order by r.year desc, r.agency limit :zfxxgk_limit"""
-    return list(db.query(sql, {**params, "zfxxgk_first": query.first, "zfxxgk_limit": limit}))
+    return sql, {**params, "zfxxgk_first": query.first, "zfxxgk_limit": limit}
+
+
+def search(db: sqlite_utils.Database, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Reports with a version that contains every term of ``q``, newest year first, with context."""
+    sql, params = search_sql(q, limit)
+    return list(db.query(sql, params))
+
+
+def highlight(context: str, q: str) -> list[tuple[str, bool]]:
+    """``context`` cut into (piece, is a search term) pieces, for marking the terms up safely."""
+    terms = sorted({t for t in (normalise(w) for w in q.split()) if t}, key=len, reverse=True)
+    if not terms:
+        return [(context, False)]
+    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    pieces, at = [], 0
+    for match in pattern.finditer(context):
+        pieces += [(context[at:match.start()], False), (match.group(), True)]
+        at = match.end()
+    return [p for p in [*pieces, (context[at:], False)] if p[0]]

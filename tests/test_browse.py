@@ -57,7 +57,7 @@ def agencies_years(rows: list[dict[str, Any]]) -> set[tuple[str, int]]:
 def test_search_box_and_short_search_on_reports(client: Client) -> None:
     page = client.get("/archive/reports?_search=" + urllib.parse.quote("微博")).text
     assert 'name="_search"' in page
-    assert "3 rows" in page and "containing &#34;微博&#34;" in page
+    assert "3 rows" in page and "where text contains &#34;微博&#34;" in page
     assert agencies_years(client.json("/archive/reports", _search="微博")) == {
         (XILUOYUAN, 2019), (JIANGUOMEN, 2018), (JIANGUOMEN, 2019)}
 
@@ -186,3 +186,14 @@ def test_an_empty_archive_is_browsable(tmp_path: Path) -> None:
         assert client.get(path).status_code == 200, path
     assert client.json("/archive/reports", _search="复议") == []
     assert client.get("/-/zfxxgk/report/nothing").status_code == 404
+
+
+def test_search_page_shows_words_in_context(client: Client) -> None:
+    page = client.get("/-/zfxxgk/search?q=" + urllib.parse.quote("復議 微博")).text
+    assert "3 reports containing" in page
+    assert "<mark>复议</mark>" in page
+    assert 'href="/archive/reports?_search=%E5%BE%A9%E8%AD%B0%20%E5%BE%AE%E5%8D%9A"' in page
+    hostile = client.get("/-/zfxxgk/search?q=" + urllib.parse.quote('script <b>x</b>')).text
+    assert "&lt;b&gt;x&lt;/b&gt;" in hostile and "<b>x</b>" not in hostile
+    assert "<mark>script</mark>" in client.get("/-/zfxxgk/search?q=script").text
+    assert "<script>window" not in client.get("/-/zfxxgk/search?q=script").text

@@ -85,6 +85,20 @@ def test_traditional_query_finds_simplified_report(page: Any, served: Served) ->
     shot(page, "search-traditional")
 
 
+def test_search_page_then_table(page: Any, served: Served) -> None:
+    page.goto(served.url)
+    page.click("text=Search the reports' text")
+    page.fill("input#zfxxgk-q", "復議 微博")
+    page.press("input#zfxxgk-q", "Enter")
+    page.wait_for_url("**/-/zfxxgk/search?q=**")
+    shot(page, "search-page")
+    assert page.locator("h3.zfxxgk-count").inner_text().startswith("3 reports")
+    assert page.locator("ol.zfxxgk-hits mark").first.inner_text() == "复议"
+    page.click("a.zfxxgk-as-table")
+    page.wait_for_url("**/archive/reports?_search=**")
+    assert "3 rows" in page.locator("h3").first.inner_text()
+
+
 def test_open_a_report(page: Any, served: Served) -> None:
     search(page, served, "宣传栏")
     page.locator("td.col-title a").first.click()

@@ -62,7 +62,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
         if not q:
             return FilterArguments([], extra_context={"supports_search": True})
         where, params = _condition(target, Query.parse(q))
-        return FilterArguments([where], params=params, human_descriptions=[f'containing "{q}"'],
+        return FilterArguments([where], params=params, human_descriptions=[f'text contains "{q}"'],
                                extra_context={"supports_search": True, "search": q})
 
     return inner
@@ -87,6 +87,7 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     return [
         (r"^/-/zfxxgk/report/(?P<report_id>[^/]+)$", pages.report_page),
         (r"^/-/zfxxgk/raw/(?P<sha256>[0-9a-f]{64})$", pages.raw_file),
+        (r"^/-/zfxxgk/search$", pages.search_page),
     ]
 
 

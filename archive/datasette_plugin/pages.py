@@ -17,7 +17,10 @@ from urllib.parse import quote, urlsplit
 from datasette.database import Database
 from datasette.utils.asgi import NotFound, Response
 
+from archive.search import highlight, search_sql
+
 DIFF_LINES = 400
+SEARCH_LIMIT = 200
 
 
 async def is_archive(db: Database) -> bool:
@@ -33,7 +36,7 @@ async def archive_database(datasette: Any, request: Any) -> Database:
     raise NotFound("no archive is being served")
 
 
-async def _rows(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+async def _rows(db: Database, sql: str, params: list[Any] | dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(r) for r in (await db.execute(sql, params)).rows]
 
 
@@ -89,6 +92,17 @@ async def _version_details(db: Database, current: dict[str, Any]) -> dict[str, A
         "checks": await _rows(db, "select rule, ok, detail from checks where version_id = ? order by ok, rule",
                               [current["id"]]),
     }
+
+
+async def search_page(datasette: Any, request: Any) -> Response:
+    """Reports containing every word of ``?q=``, with the words in context; the table view adds facets and CSV."""
+    db = await archive_database(datasette, request)
+    q = request.args.get("q", "").strip()
+    rows = await _rows(db, *search_sql(q, SEARCH_LIMIT)) if q else []
+    for row in rows:
+        row["pieces"] = highlight(row["context"] or "", q)
+    context = {"database": db.name, "q": q, "rows": rows, "limit": SEARCH_LIMIT}
+    return Response.html(await datasette.render_template("zfxxgk_search.html", context, request=request))
 
 
 def _filename(url: str | None, content_type: str | None, sha256: str) -> str:
