@@ -37,8 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("concurrency_per_domain", 2, "parallel requests per domain"),
     Setting("download_delay", 0.5, "minimum seconds between requests to one domain (AutoThrottle starts here)"),
     Setting("autothrottle_target", 1.0, "AutoThrottle's target number of parallel requests per domain"),
-    Setting("timeout", 60, "seconds before a request is given up and retried"),
+    Setting("timeout", 60.0, "seconds before a request is given up and retried"),
     Setting("retry_times", 5, "retries of a request after a 5xx, 429 or timeout"),
+    Setting("retry_backoff", 2.0, "first pause of a domain before a retry, in seconds; doubles with each retry"),
     Setting("daily_budget", 20000, "most requests sent to one domain in a day (0: no limit)"),
     Setting("max_size_mb", 100, "largest response accepted, in MB (guards against runaway files)"),
     Setting("full_fetch_days", 30, "fetch every report in full (no conditional request) at least this often"),
@@ -69,8 +70,9 @@ class Settings:
     concurrency_per_domain: int
     download_delay: float
     autothrottle_target: float
-    timeout: int
+    timeout: float
     retry_times: int
+    retry_backoff: float
     daily_budget: int
     max_size_mb: int
     full_fetch_days: int

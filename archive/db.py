@@ -58,8 +58,8 @@ def _v1(db: sqlite_utils.Database) -> None:
     }, pk="id", foreign_keys=[("report_id", "reports", "id"), ("run_id", "runs", "id")])
     db["report_versions"].create_index(["report_id", "version"], unique=True)
     db["cells"].create({
-        "version_id": int, "section": str, "item": str, "row": str, "column": str,
-        "value": float, "unit": str, "computed": int, "tbl": int, "cell_row": int, "cell_col": int,
+        "version_id": int, "section": str, "row": str, "column": str, "value": float, "unit": str,
+        "computed": int, "document": int, "tbl": int, "cell_row": int, "cell_col": int,
     }, foreign_keys=[("version_id", "report_versions", "id")])
     db["cells"].create_index(["version_id"])
     db["checks"].create({

@@ -23,7 +23,7 @@ from archive.views import AS_OF, SUMMARY_KEYS, cells_sql, panel_sql
 
 FORMATS = ("csv", "parquet")
 TABLES = {"cells": cells_sql(AS_OF), "panel": panel_sql(AS_OF)}
-_INTEGERS = frozenset({"year", "version", "version_id", "computed", "tbl", "cell_row", "cell_col"})
+_INTEGERS = frozenset({"year", "version", "version_id", "computed", "document", "tbl", "cell_row", "cell_col"})
 _FLOATS = frozenset({"value", *SUMMARY_KEYS})
 
 

@@ -39,8 +39,8 @@ def cells_sql(pinned: str) -> str:
     """Every tidy cell of the pinned versions, with the report's identity beside it."""
     return f"""with pinned as ({pinned})
 select r.id as report_id, r.agency, r.region, r.year, v.template, v.version, v.id as version_id,
-    v.first_seen as version_first_seen, c.section, c.item, c."row", c."column", c.value, c.unit,
-    c.computed, c.tbl, c.cell_row, c.cell_col
+    v.first_seen as version_first_seen, c.section, c."row", c."column", c.value, c.unit,
+    c.computed, c.document, c.tbl, c.cell_row, c.cell_col
 from pinned p join report_versions v on v.id = p.version_id join reports r on r.id = p.report_id
 join cells c on c.version_id = v.id
 order by r.region, r.agency, r.year, r.id, c.rowid"""
@@ -112,16 +112,16 @@ from pinned p join report_versions v on v.id = p.version_id join reports r on r.
 join checks c on c.version_id = v.id
 where c.ok = 0 order by r.region, r.agency, r.year, c.rule"""
 
-_SAME_CELL = 'o.section is n.section and o.item is n.item and o."row" is n."row" and o."column" is n."column"'
+_SAME_CELL = 'o.section is n.section and o."row" is n."row" and o."column" is n."column"'
 
-VERSION_CHANGES = f"""select r.agency, r.year, v.version, v.first_seen, n.section, n.item, n."row", n."column",
+VERSION_CHANGES = f"""select r.agency, r.year, v.version, v.first_seen, n.section, n."row", n."column",
     o.value as before, n.value as after, v.report_id, v.id as version_id
 from report_versions v join report_versions pv on pv.report_id = v.report_id and pv.version = v.version - 1
 join reports r on r.id = v.report_id join cells n on n.version_id = v.id
 left join cells o on o.version_id = pv.id and {_SAME_CELL}
 where o.value is not n.value
 union all
-select r.agency, r.year, v.version, v.first_seen, o.section, o.item, o."row", o."column",
+select r.agency, r.year, v.version, v.first_seen, o.section, o."row", o."column",
     o.value as before, null as after, v.report_id, v.id as version_id
 from report_versions v join report_versions pv on pv.report_id = v.report_id and pv.version = v.version - 1
 join reports r on r.id = v.report_id join cells o on o.version_id = pv.id

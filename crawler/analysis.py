@@ -18,7 +18,7 @@ import parsers
 from archive.records import AnalysedReport, DocumentSummary
 from crawler.items import ReportItem
 from parsers.documents import Document, read_document
-from parsers.records import tidy_cells
+from parsers.records import TidyCell, tidy_cells
 from parsers.report import parse_report
 
 _SPACE = re.compile(r"\s+")
@@ -30,6 +30,14 @@ def content_hash(text: str, cells: list[dict[str, object]]) -> str:
     key = [(c["section"], c["row"], c["column"], c["value"]) for c in cells]
     digest.update(json.dumps(key, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
+
+
+def cell_row(cell: TidyCell) -> dict[str, object]:
+    """A tidy cell as a ``cells`` row (``table`` is a reserved word in SQL, hence ``tbl``)."""
+    row = asdict(cell)
+    row["tbl"] = row.pop("table")
+    row["computed"] = int(cell.computed)
+    return row
 
 
 def _filename(url: str) -> str:
@@ -55,7 +63,7 @@ def analyse(item: ReportItem) -> AnalysedReport:
         documents.append(parsed)
     record = parse_report(documents, title=item.title or item.link_title or None,
                           published=item.published, source_url=item.url)
-    cells = [asdict(c) for c in tidy_cells(record)]
+    cells = [cell_row(c) for c in tidy_cells(record)]
     text = "\n\n".join(d.text for d in documents if d.text)
     return AnalysedReport(
         portal=item.portal, url=item.url, list_url=item.list_url,

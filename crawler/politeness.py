@@ -23,8 +23,10 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 
-BACKOFF_BASE = 2.0
 BACKOFF_MAX = 600.0
+FORBIDDEN_BURST = 3          # this many 403s from a host within FORBIDDEN_WINDOW seconds is a block
+FORBIDDEN_WINDOW = 60.0
+FORBIDDEN_RETRIES = 3
 
 
 def retry_after(response: Response) -> float | None:
@@ -48,6 +50,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(crawler.settings)
         self.crawler = crawler
         self.block_pause = 60.0 * float(crawler.settings.getdict("ZFXXGK").get("block_backoff_minutes", 30))
+        self.forbidden: dict[str, list[float]] = {}
+        self.backoff_base = float(crawler.settings.getdict("ZFXXGK").get("retry_backoff", 2.0))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
@@ -65,7 +69,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.crawler.spider.logger.info("pausing %s for %.0f s: %s", urlsplit(request.url).hostname, seconds, why)
 
     def backoff(self, request: Request) -> float:
-        return min(BACKOFF_MAX, BACKOFF_BASE ** (request.meta.get("retry_times", 0) + 1))
+        return min(BACKOFF_MAX, self.backoff_base * 2 ** request.meta.get("retry_times", 0))
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Any:
         if request.meta.get("dont_retry", False):
@@ -79,11 +83,28 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if retry is None:
                 raise IgnoreRequest(blocked)
             return retry
+        if response.status == 403:
+            return self.forbidden_answer(request, response)
         if response.status in self.retry_http_codes:
             reason = f"HTTP {response.status}"
             self.pause_domain(request, max(retry_after(response) or 0.0, self.backoff(request)), reason)
             return self._retry(request, reason) or response
         return response
+
+    def forbidden_answer(self, request: Request, response: Response) -> Any:
+        """A 403 may be a real refusal or a WAF burst: retry a few times, and pause for a block on a burst."""
+        host = urlsplit(request.url).hostname or ""
+        now = time.monotonic()
+        recent = [t for t in self.forbidden.get(host, []) if now - t < FORBIDDEN_WINDOW] + [now]
+        self.forbidden[host] = recent
+        if len(recent) >= FORBIDDEN_BURST:
+            self.pause_domain(request, self.block_pause, f"blocked: {len(recent)} × HTTP 403")
+            self.crawler.stats.inc_value("zfxxgk/blocked")
+        else:
+            self.pause_domain(request, self.backoff(request), "HTTP 403")
+        retry = get_retry_request(request, spider=self.crawler.spider, reason="HTTP 403",
+                                  max_retry_times=min(FORBIDDEN_RETRIES, self.max_retry_times))
+        return retry or response
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> Any:
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):

@@ -35,6 +35,8 @@ class PageRules:
     published: tuple[str, ...] = ("meta[name=PubDate]::attr(content)",
                                   "meta[name=firstpublishedtime]::attr(content)")
     attachment_links: str = r"\.(docx?|pdf|wps|xlsx?|rtf)(\?.*)?$"
+    attachment_boxes: tuple[str, ...] = (".fujian", "#fujian", ".attachment", ".attachments", ".xgfj",
+                                         ".appendix", ".fj")
     twin_prefix: str = "/gate/big5/"
 
 
@@ -161,6 +163,9 @@ def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
         published = normalise_date(" ".join(sel.xpath("//*[contains(text(),'发布时间') or "
                                                       "contains(text(),'发布日期')]/text()").getall()))
     links = _links(body, url) if body is not None else []
+    for box in rules.attachment_boxes:
+        for found in sel.css(box):
+            links += _links(found, url)
     attachments = [link for link in links if re.search(rules.attachment_links, link.url, re.I)]
     seen: set[str] = set()
     unique = [a for a in attachments if not (a.url in seen or seen.add(a.url))]

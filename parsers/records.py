@@ -85,11 +85,16 @@ Number = int | float
 
 @dataclass(frozen=True)
 class CellRef:
-    """Where a value was read: table index in the source file, row and column in that table."""
+    """Where a value was read: table index in the source file, row and column in that table.
+
+    ``document`` is the position of the file among the report's documents (a page
+    body and its attachment are documents 0 and 1).
+    """
 
     table: int
     row: int
     col: int
+    document: int = 0
 
 
 @dataclass
@@ -102,6 +107,7 @@ class ActiveRow:
     value: Number | None
     unit: str | None = None
     source: CellRef | None = None
+    parent: str | None = None
 
 
 @dataclass
@@ -117,6 +123,8 @@ class Indicator:
 
 @dataclass
 class Check:
+    """One consistency rule of the schema and whether the record satisfies it."""
+
     rule: str
     ok: bool
     detail: str = ""
@@ -128,6 +136,17 @@ class Problem:
 
     where: str
     reason: str
+
+
+@dataclass
+class DocumentInfo:
+    """What was read from one input file (page body, attachment) and how it went."""
+
+    kind: str
+    status: str
+    reason: str = ""
+    tables: int = 0
+    filename: str | None = None
 
 
 @dataclass
@@ -152,9 +171,60 @@ class Report:
     provenance: dict[str, CellRef] = field(default_factory=dict)
     status: str = "parsed"
     parser_version: str = ""
+    documents: list[DocumentInfo] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON-ready data, keys as in the schema."""
         data = asdict(self)
         data["provenance"] = {k: asdict(v) for k, v in sorted(self.provenance.items())}
         return data
+
+
+@dataclass(frozen=True)
+class TidyCell:
+    """One number of the record as a flat row, for storage in a long table."""
+
+    section: str
+    row: str
+    column: str
+    value: Number | None
+    unit: str | None
+    table: int | None
+    cell_row: int | None
+    cell_col: int | None
+    document: int | None = None
+    computed: bool = False
+
+
+def _ref(ref: CellRef | None) -> tuple[int | None, int | None, int | None, int | None]:
+    if ref is None:
+        return None, None, None, None
+    return ref.table, ref.row, ref.col, ref.document
+
+
+def _matrix_cells(report: Report, section: str, matrix: dict[str, dict[str, int]]) -> list[TidyCell]:
+    out = []
+    computed = set(report.computed)
+    for row, cols in matrix.items():
+        for col, value in cols.items():
+            key = f"{section}.{row}.{col}"
+            t, r, c, d = _ref(report.provenance.get(key))
+            out.append(TidyCell(section, row, col, value, None, t, r, c, d, key in computed))
+    return out
+
+
+def tidy_cells(report: Report) -> list[TidyCell]:
+    """Every number of the record as (section, row, column, value, unit, where it was read)."""
+    out: list[TidyCell] = []
+    for a in report.active:
+        t, r, c, d = _ref(a.source)
+        row = f"{a.item}/{a.parent}/{a.row}" if a.parent else f"{a.item}/{a.row}"
+        out.append(TidyCell("active", row, a.column, a.value, a.unit, t, r, c, d))
+    out += _matrix_cells(report, "requests", report.requests)
+    out += _matrix_cells(report, "appeals", report.appeals)
+    for ind in report.indicators:
+        t, r, c, d = _ref(ind.source)
+        out.append(TidyCell("indicators", ind.path, ind.label, ind.value, ind.unit, t, r, c, d))
+    for key, value in report.summary.items():
+        out.append(TidyCell("summary", key, "value", value, None, None, None, None))
+    return out

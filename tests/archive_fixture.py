@@ -60,11 +60,12 @@ def record(f: Figures, template: str) -> tuple[dict[str, Any], list[dict[str, An
                "litigation_after_review": {"total": 0}}
     summary = {"requests_new": f.new, "requests_handled": handled, "granted": f.granted,
                "partly_granted": f.partly, "reviews": f.reviews, "litigations": f.litigations}
-    cells = [{"section": "requests", "item": None, "row": row, "column": col, "value": float(n), "unit": "件",
-              "computed": 0, "tbl": 1, "cell_row": i + 2, "cell_col": j + 1}
+    cells = [{"section": "requests", "row": row, "column": col, "value": float(n), "unit": "件",
+              "computed": 0, "document": 0, "tbl": 1, "cell_row": i + 2, "cell_col": j + 1}
              for i, (row, cols) in enumerate(requests.items()) for j, (col, n) in enumerate(cols.items())]
-    cells += [{"section": "summary", "item": None, "row": k, "column": "value", "value": float(v), "unit": None,
-               "computed": 0, "tbl": None, "cell_row": None, "cell_col": None} for k, v in summary.items()]
+    cells += [{"section": "summary", "row": k, "column": "value", "value": float(v), "unit": None,
+               "computed": 0, "document": None, "tbl": None, "cell_row": None, "cell_col": None}
+              for k, v in summary.items()]
     ok = f.balanced and f.new == handled + f.carried_out
     checks = [{"rule": "requests_balance", "ok": int(ok),
                "detail": "" if ok else f"新收 {f.new} ≠ 办结 {handled} + 结转 {f.carried_out}"},

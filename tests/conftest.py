@@ -18,6 +18,10 @@ import pytest
 import archive_fixture
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*/expected.json from the parser")
+
+
 @pytest.fixture(scope="session")
 def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture archive, shared read-only by the tests of one session."""

@@ -87,7 +87,7 @@ async def _version_details(db: Database, current: dict[str, Any]) -> dict[str, A
         "text": texts.get(current["version"]) or "",
         "diff": _diff(texts[previous], texts[current["version"]], previous, current["version"])
         if previous in texts else [],
-        "changes": await _rows(db, 'select section, item, "row", "column", before, after from version_changes '
+        "changes": await _rows(db, 'select section, "row", "column", before, after from version_changes '
                                    "where version_id = ?", [current["id"]]),
         "checks": await _rows(db, "select rule, ok, detail from checks where version_id = ? order by ok, rule",
                               [current["id"]]),

@@ -1,0 +1,74 @@
+"""The table model every reader produces, whatever the file type.
+
+HTML, .docx and PDF tables keep real grid positions and spans; text tables
+(tab-prefixed cells, as Word's text export gives them) only keep the order of
+cells in a row. Extractors therefore read a row as its list of slots: the
+cells it holds plus, on grid tables, the cells reaching into it from above
+(rowspan), which carry the row-group label (三、本年度办理结果).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Cell:
+    """One cell at its origin position; spans are in grid units."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A cell as seen from one row: ``covered`` when it starts in a row above."""
+
+    cell: Cell
+    covered: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.cell.text
+
+
+@dataclass
+class Table:
+    """A table of one file; ``index`` counts tables in that file from 0."""
+
+    index: int
+    cells: list[Cell] = field(default_factory=list)
+    grid: bool = True
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.colspan for c in self.cells), default=0)
+
+    def rows(self) -> list[list[Slot]]:
+        """Slots per row in column order; covered slots only on grid tables."""
+        out: list[list[Slot]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            out[cell.row].append(Slot(cell))
+            if self.grid:
+                for r in range(cell.row + 1, cell.row + cell.rowspan):
+                    out[r].append(Slot(cell, covered=True))
+        for slots in out:
+            slots.sort(key=lambda s: s.cell.col)
+        return out
+
+    def texts(self) -> list[list[str]]:
+        """Cell texts per row, origin cells only (for debugging and tests)."""
+        return [[s.text for s in row if not s.covered] for row in self.rows()]
+
+
+def table_from_rows(index: int, rows: list[list[str]], *, grid: bool = False) -> Table:
+    """A table from plain rows of cell texts, one cell per position."""
+    cells = [Cell(text, r, c) for r, row in enumerate(rows) for c, text in enumerate(row)]
+    return Table(index, cells, grid=grid)

@@ -1,0 +1,3 @@
+"""Parser version, stored with every record; bump whenever the output changes."""
+
+PARSER_VERSION = "0.1.0"

@@ -1,0 +1,120 @@
+"""Document readers: encodings, bad bytes, statuses, and the pieces of the record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parsers import PARSER_VERSION, legacydoc, parse_file
+from parsers.documents import decode_html, read_document
+from parsers.labels import norm
+from parsers.narrative import stated_requests
+from parsers.records import tidy_cells
+from parsers.report import parse_report
+from parsers.values import parse_value, to_wan_yuan
+
+GOLDEN = Path(__file__).parent / "golden"
+TABLE4 = Path(__file__).parents[1] / "docs" / "portal-notes-table4.html"
+
+
+def test_decode_html_prefers_valid_utf8_over_declared_charset() -> None:
+    page = '<meta charset="gb2312"><p>政府信息公开</p>'.encode("utf-8")
+    assert decode_html(page) == ('<meta charset="gb2312"><p>政府信息公开</p>', "utf-8")
+
+
+def test_decode_html_uses_meta_then_fallbacks() -> None:
+    page = '<meta charset="gbk"><p>政府信息公开</p>'.encode("gb18030")
+    text, encoding = decode_html(page)
+    assert "政府信息公开" in text and encoding == "gb18030"
+    big5 = '<meta charset="big5"><p>政府資訊公開</p>'.encode("big5")
+    assert "政府資訊公開" in decode_html(big5)[0]
+    assert decode_html(b"\xef\xbb\xbf<p>x</p>")[1] == "utf-8-sig"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "status"),
+    [
+        (b"", "a.html", "empty"),
+        (b"PK\x03\x04garbage", "a.docx", "corrupt"),
+        (b"%PDF-1.4 truncated", "a.pdf", "corrupt"),
+        (b"not a zip at all", "a.docx", "corrupt"),
+        (b"\x00\x01binary", "a.xls", "unsupported_format"),
+    ],
+)
+def test_bad_bytes_give_a_status_not_an_exception(data: bytes, name: str, status: str) -> None:
+    assert read_document(data, filename=name).status == status
+
+
+def test_scanned_pdf_needs_ocr() -> None:
+    report = parse_file(GOLDEN / "gen-scanned-pdf" / "input.pdf")
+    assert report.status == "needs_ocr"
+    assert report.documents[0].status == "needs_ocr"
+
+
+def test_doc_without_converter_is_unsupported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(legacydoc.shutil, "which", lambda name: None)
+    doc = read_document(b"\xd0\xcf\x11\xe0" + b"\x00" * 600, filename="a.doc")
+    assert doc.status == "unsupported_format"
+    assert "libreoffice-writer-nogui" in doc.reason
+
+
+def test_portal_table4_fragment() -> None:
+    report = parse_report([read_document(TABLE4.read_bytes(), filename="t.html")])
+    assert report.appeals["review"] == {"upheld": 5, "corrected": 0, "other": 0, "pending": 2, "total": 7}
+    assert report.appeals["litigation_direct"] == {"upheld": 8, "corrected": 0, "other": 0, "pending": 1, "total": 9}
+    assert report.appeals["litigation_after_review"]["total"] == 0
+
+
+def test_report_spread_over_two_documents() -> None:
+    body = read_document("<html><body><p>2020年政府信息公开工作年度报告</p></body></html>".encode(), filename="t.html")
+    attachment = read_document((GOLDEN / "gen-gb2019-docx" / "input.docx").read_bytes(), filename="a.docx")
+    report = parse_report([body, attachment], source_url="https://example.invalid/t.html")
+    assert report.template == "gb-2019" and report.requests
+    assert report.provenance["requests.new.total"].document == 1
+
+
+def test_values() -> None:
+    assert parse_value("42.21万元").value == 42.21 and parse_value("42.21万元").unit == "万元"
+    assert parse_value("+410").value == 410 and parse_value("-3").value == -3
+    assert parse_value("\u3000 0").value == 0 and parse_value("&nbsp;".replace("&nbsp;", "\xa0")).blank
+    assert parse_value("１２").value == 12 and parse_value("1,234").value == 1234
+    assert parse_value("0\n0").parts == (0, 0)
+    assert parse_value("abc").error
+    assert to_wan_yuan(251000, "元", None) == 25.1 and to_wan_yuan(42.21, "万元", None) == 42.21
+    assert to_wan_yuan(5.6, None, "万元") == 5.6 and to_wan_yuan(56000, None, "元") == 5.6
+
+
+def test_labels_normalise_variants() -> None:
+    assert norm("政府集中釆购") == norm("政府集中采购")
+    assert norm("商业 企业") == norm("商业\n企业") == "商业企业"
+    assert norm("政府資訊公開") == norm("政府信息公开")
+    assert norm("（三）不予\n\n公开") == norm("(三)不予公开")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("2019年，我办共收到政府信息公开申请0件。", 0),
+        ("2020年我镇共受理依申请公开政府信息40件。", 40),
+        ("2024年收到信息公开申请总数为9件，9件信息公开申请中", 9),
+        ("2019年度共接到依申请公开3件，其中当面申请1件", 3),
+        ("共收到申请40件", 40),
+    ],
+)
+def test_narrative_request_counts(sentence: str, count: int) -> None:
+    assert stated_requests(sentence)[0][0] == count
+
+
+def test_narrative_ignores_review_counts() -> None:
+    assert stated_requests("本年度收到行政复议申请2件。") == []
+
+
+def test_tidy_cells_and_json() -> None:
+    report = parse_file(next(GOLDEN.glob("seed-003*/input.txt")))
+    rows = tidy_cells(report)
+    assert any(r.section == "requests" and r.row == "new" and r.column == "total" and r.value == 40 for r in rows)
+    assert any(r.section == "active" and r.value == 410 for r in rows)
+    assert report.parser_version == PARSER_VERSION
+    json.dumps(report.to_json(), ensure_ascii=False)
