@@ -208,6 +208,25 @@ class Archive:
             self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
         return number
 
+    def replace_analysis(self, version_id: int, r: AnalysedReport) -> bool:
+        """Rewrite what a version's parse derived (record, cells, checks); the raw bytes stay as they are.
+
+        Returns whether anything changed.
+        """
+        old = self.db["report_versions"].get(version_id)
+        record = json.dumps(r.record, ensure_ascii=False)
+        if old["record"] == record and old["parser_version"] == r.parser_version:
+            return False
+        with self.db.conn:
+            self.db["report_versions"].update(version_id, {
+                "record": record, "template": r.template, "status": r.status, "text": r.text,
+                "parser_version": r.parser_version, "content_hash": r.content_hash})
+            self.db.execute("delete from cells where version_id = ?", [version_id])
+            self.db.execute("delete from checks where version_id = ?", [version_id])
+            self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
+            self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
+        return True
+
     def close(self) -> None:
         self.flush()
         self.db.close()

@@ -12,6 +12,7 @@ import codecs
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .errors import ParseError
 from .tables import Table
@@ -174,11 +175,22 @@ def _read(kind: str, data: bytes, filename: str) -> Document:
     return read_text(data, filename=filename)
 
 
+_BINARY_EXTENSIONS = {".docx": "docx", ".pdf": "pdf", ".doc": "doc"}
+
+
 def read_document(data: bytes, *, filename: str, content_type: str | None = None) -> Document:
-    """Read one file of any supported type; never raises."""
+    """Read one file of any supported type; never raises.
+
+    A .docx/.pdf/.doc whose bytes are an HTML page is the portal's error page
+    served in its place (文件不存在…): corrupt, not a report.
+    """
     if not data or not data.strip():
         return Document("text", status="empty", reason="no bytes", filename=filename)
     kind = _sniff(data, filename, content_type)
+    expected = _BINARY_EXTENSIONS.get(Path(filename).suffix.lower())
+    if expected and kind in ("html", "text"):
+        return Document(expected, status="corrupt", filename=filename,
+                        reason=f"not a {expected} file: the server sent {'an HTML page' if kind == 'html' else 'text'}")
     if kind == "other":
         return Document("text", status="unsupported_format", reason=f"not a report format: {filename}", filename=filename)
     try:

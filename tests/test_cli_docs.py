@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -25,7 +26,7 @@ def test_command_has_help(name):
     result = CliRunner().invoke(main, [name, "--help"])
     assert result.exit_code == 0
     for param in command.params:
-        if param.name != "help":
+        if isinstance(param, click.Option) and param.name != "help":
             assert getattr(param, "help", None), f"{name} --{param.name} has no help"
 
 
