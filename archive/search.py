@@ -14,6 +14,7 @@ characters), so 復議 finds 复议 and ２０１９ finds 2019:
 
 A query is split on spaces and every term must occur (AND). Indexing is
 explicit and batched (:func:`index_versions` after a batch of writes,
+:func:`forget_versions` before a version's text is rewritten by a re-parse,
 :func:`index_pending` to catch up): FTS triggers make bulk writes to a trigram
 table many times slower.
 """
@@ -123,6 +124,20 @@ def index_versions(db: sqlite_utils.Database, version_ids: Iterable[int]) -> int
                             [(vid, _char_tokens(body)) for vid, body in rows])
         added += len(rows)
     return added
+
+
+def forget_versions(db: sqlite_utils.Database, version_ids: Iterable[int]) -> None:
+    """Take these versions out of both indexes (their text is about to change), in the caller's transaction.
+
+    The per-character index keeps no text, so its entries are deleted with the
+    tokens rebuilt from the normalised text the trigram index keeps.
+    """
+    for chunk in _chunks(sorted(set(version_ids))):
+        marks = ",".join("?" * len(chunk))
+        rows = [(r[0], _char_tokens(r[1])) for r in db.execute(
+            f"select rowid, body from search_trigram where rowid in ({marks})", chunk)]
+        db.conn.executemany("insert into search_chars(search_chars, rowid, body) values ('delete', ?, ?)", rows)
+        db.execute(f"delete from search_trigram where rowid in ({marks})", chunk)
 
 
 def index_pending(db: sqlite_utils.Database) -> int:

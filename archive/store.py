@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from archive.db import open_db
-from archive.search import index_versions
+from archive.search import forget_versions, index_versions
 from archive.records import AnalysedReport, FetchRecord
 
 _SPACE = re.compile(r"\s+")
@@ -225,6 +225,9 @@ class Archive:
             self.db.execute("delete from checks where version_id = ?", [version_id])
             self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
             self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
+            if old["text"] != r.text:
+                forget_versions(self.db, [version_id])
+                index_versions(self.db, [version_id])
         return True
 
     def close(self) -> None:

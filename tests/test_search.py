@@ -127,3 +127,26 @@ def test_indexing_is_idempotent_and_catches_up(archive_path: Path, tmp_path: Pat
     assert search.rebuild(copy) == 9
     assert found(copy, "微博") == found(sqlite_utils.Database(archive_path), "微博")
     assert copy.execute("select count(*) from search_trigram").fetchone()[0] == 9
+
+
+def test_a_reparse_that_rewrites_text_updates_the_index(archive_path: Path, tmp_path: Path) -> None:
+    import archive_fixture
+    from archive.store import Archive
+
+    copy = Path(shutil.copy(archive_path, tmp_path / "reparse.db"))
+    doc = next(d for d in archive_fixture.documents() if d.key == "xianfenglu")
+    doc.text = "咸豐路街道办事处2019年政府信息公开工作年度报告\n重新解析后的文本"
+    report, _ = archive_fixture.analysed(doc, archive_fixture.FIRST_RUN)
+    report.parser_version = "next"
+    store = Archive(copy)
+    version_id = store.db.execute("select v.id from report_versions v join reports r on r.id = v.report_id "
+                                  "where r.agency = ?", [doc.agency]).fetchone()[0]
+    assert found(store.db, "重新解析") == set()
+    assert (doc.agency, 2019) in found(store.db, "复议") and (doc.agency, 2019) in found(store.db, "行政诉讼")
+    assert store.replace_analysis(version_id, report)
+    assert (doc.agency, 2019) not in found(store.db, "复议") | found(store.db, "行政诉讼")
+    assert found(store.db, "重新解析") == {(doc.agency, 2019)}
+    assert (doc.agency, 2019) in found(store.db, "解析")
+    assert (doc.agency, 2019) in found(store.db, "咸丰路街道")
+    assert store.db.execute("select count(*) from search_trigram").fetchone()[0] == 9
+    store.close()
