@@ -19,9 +19,6 @@ from archive.datasette_plugin import pages
 from archive.datasette_plugin.pages import is_archive
 from archive.search import Query
 
-REPORT_COLUMNS = frozenset({"report_id"})
-
-
 async def _search_target(db: Database, table: str) -> tuple[str, str] | None:
     """The column that ties ``table`` to report text, and whether it holds a version or a report id."""
     if table == "report_versions":
@@ -72,7 +69,7 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
     """Report titles and report ids link to the report's page."""
     target = None
-    if column in REPORT_COLUMNS and isinstance(value, str):
+    if column == "report_id" and isinstance(value, str):
         target = value
     elif table == "reports" and column == "title" and "id" in row.keys():
         target = row["id"]
