@@ -21,6 +21,7 @@ table many times slower.
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -28,9 +29,24 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
-from opencc import OpenCC
 
-_T2S = OpenCC("t2s")
+
+def _t2s_table() -> dict[int, str]:
+    """OpenCC's traditional → simplified character table (first candidate), for ``str.translate``.
+
+    Character by character, unlike OpenCC's phrase-aware conversion, but many
+    times faster, and the index and the queries are folded the same way.
+    """
+    path = importlib.resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if len(source) == 1 and targets:
+            table[ord(source)] = targets.split(" ")[0]
+    return table
+
+
+_T2S = _t2s_table()
 _HAN = r"[\u2e80-\u9fff\uf900-\ufaff]"
 _HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
 _SPACES = re.compile(r"\s+")
@@ -48,7 +64,7 @@ def create_indexes(db: sqlite_utils.Database) -> None:
 
 def normalise(text: str) -> str:
     """The form both the index and the queries are reduced to."""
-    text = _T2S.convert(unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text).translate(_T2S)
     text = _HAN_GAP.sub("", text)
     return _SPACES.sub(" ", text).strip().lower()
 
