@@ -1,72 +1,66 @@
-"""Shared fixtures: a real archive file built through archive.store, and `zfxxgk browse` serving a copy."""
+"""Shared fixtures and options."""
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import archive_fixture
+from browse_server import Served, browse_server
+from crawler.sample.manifest import load_manifest
+from crawler.sample.server import PACKAGE as SAMPLE_PACKAGE
+from crawler.sample.server import SampleServer
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*/expected.json from the parser")
+
+
+# --- sample portal (crawler/sample) ---------------------------------------------------------
+
+
+@pytest.fixture
+def sample_server():
+    """The bundled sample portal on 127.0.0.1, current state, noise on, no faults."""
+    with SampleServer() as server:
+        yield server
+
+
+@pytest.fixture
+def sample_server_factory():
+    """Start servers with any options; all are stopped after the test."""
+    started: list[SampleServer] = []
+
+    def start(**options) -> SampleServer:
+        server = SampleServer(**options).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sample_manifest():
+    return load_manifest(SAMPLE_PACKAGE / "site" / "manifest.json")
+
+
+@pytest.fixture(scope="session")
+def sample_next_manifest():
+    return load_manifest(SAMPLE_PACKAGE / "next" / "manifest.json")
+
+
+# --- browsing (archive/datasette_plugin, archive/search.py) -------------------------------------
 
 
 @pytest.fixture(scope="session")
 def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture archive, shared read-only by the tests of one session."""
+    """A real archive written through archive.store (see archive_fixture), shared read-only by a session."""
     return archive_fixture.build(tmp_path_factory.mktemp("archive") / "archive.db")
-
-
-@dataclass
-class Served:
-    url: str
-    db: Path
-    process: subprocess.Popen[bytes]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_up(served: Served, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if served.process.poll() is not None:
-            raise RuntimeError(f"zfxxgk browse exited: {served.process.stderr.read().decode()}")  # type: ignore[union-attr]
-        try:
-            with urllib.request.urlopen(f"{served.url}/-/versions.json", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("zfxxgk browse did not start")
-
-
-@contextlib.contextmanager
-def browse_server(db: Path) -> Iterator[Served]:
-    """`zfxxgk browse` (the real command, on loopback) serving ``db`` until the block ends."""
-    port = _free_port()
-    command = [str(Path(sys.executable).with_name("zfxxgk")), "browse", "--db", str(db), "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    server = Served(f"http://127.0.0.1:{port}", db, process)
-    try:
-        _wait_until_up(server)
-        yield server
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")

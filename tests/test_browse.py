@@ -19,7 +19,7 @@ import pytest
 
 import archive_fixture
 from archive.datasette_app import make_datasette
-from conftest import Served, browse_server
+from browse_server import Served, browse_server
 
 XILUOYUAN = "北京市丰台区人民政府西罗园街道办事处"
 JIANGUOMEN = "北京市东城区人民政府建国门街道办事处"

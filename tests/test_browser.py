@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Served
+from browse_server import Served
 
 pytestmark = pytest.mark.browser
 
