@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("warc_dir", "warc", "directory of the WARC files written by each crawl"),
     Setting("grace_days", 0, "days after the legal deadline before a report counts as missing"),
     Setting("fetch_failures", 3, "failed fetches in a row before a fetch_failed alert"),
+    Setting("shrink_ratio", 0.5, "a crawl finding fewer than this share of the last complete crawl's reports "
+            "or agencies raises portal_shrank and marks nothing removed"),
     Setting("notify", "", "apprise URLs (space separated) that receive alerts"),
     Setting("feed", "alerts.atom", "Atom feed file of alerts"),
     Setting("sample_port", 8123, "loopback port of the sample portal that `zfxxgk crawl` serves itself; "
@@ -83,6 +86,7 @@ class Settings:
     warc_dir: str
     grace_days: int
     fetch_failures: int
+    shrink_ratio: float
     notify: str
     feed: str
     sample_port: int
@@ -136,4 +140,14 @@ def load_settings(flags: dict[str, Any] | None = None, config: str | Path | None
         if key in env:
             values[name] = env[key]
     values.update({k: v for k, v in (flags or {}).items() if v is not None and k in _BY_NAME})
-    return Settings(**{name: _coerce(name, value) for name, value in values.items()})
+    settings = Settings(**{name: _coerce(name, value) for name, value in values.items()})
+    _check_day("as_of", settings.as_of)
+    return settings
+
+
+def _check_day(name: str, value: str) -> None:
+    try:
+        if value:
+            date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"setting {name!r}: {value!r} is not a date (YYYY-MM-DD)") from exc

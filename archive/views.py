@@ -127,6 +127,9 @@ from report_versions v join report_versions pv on pv.report_id = v.report_id and
 join reports r on r.id = v.report_id join cells o on o.version_id = pv.id
 where not exists (select 1 from cells n where n.version_id = v.id and {_SAME_CELL})"""
 
+RECENT_ALERTS = """select raised, kind, agency, year, title, detail, url, version, portal, report_id, id as alert_id
+from alerts order by raised desc, id desc"""
+
 VIEWS: dict[str, str] = {
     "agency_years": AGENCY_YEARS,
     "panel": panel_sql(CURRENT),
@@ -134,14 +137,21 @@ VIEWS: dict[str, str] = {
     "failed_checks": FAILED_CHECKS,
     "version_changes": VERSION_CHANGES,
     "coverage": COVERAGE,
+    "recent_alerts": RECENT_ALERTS,
 }
 
 
 def install(db: sqlite_utils.Database) -> None:
-    """Drop and create every view, so the file always holds the definitions of this release."""
+    """Drop and create every view, so the file always holds the definitions of this release.
+
+    ``recent_alerts`` needs the ``alerts`` table of change detection (migration 2),
+    and is left out of a file that lacks it.
+    """
+    tables = set(db.table_names())
     for name, sql in VIEWS.items():
         db.execute(f"drop view if exists {name}")
-        db.execute(f"create view {name} as {sql}")
+        if name != "recent_alerts" or "alerts" in tables:
+            db.execute(f"create view {name} as {sql}")
 
 
 def year_grid_sql(years: list[int]) -> str:
@@ -157,9 +167,3 @@ REPORT_HISTORY = """select v.version, v.first_seen, v.last_seen, v.template, v.s
     (select count(*) from checks k where k.version_id = v.id and k.ok = 0) as failed_checks,
     v.content_hash, v.report_id
 from report_versions v where v.report_id = :report order by v.version"""
-
-ALERT_COLUMNS = frozenset({"kind", "report", "detail", "created"})
-
-RECENT_ALERTS = """select a.created, a.kind, r.agency, r.year, a.detail, r.url, a.report as report_id
-from alerts a left join reports r on r.id = a.report
-order by a.created desc limit 500"""

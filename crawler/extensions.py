@@ -9,6 +9,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from archive.detect import Expectation, Policy, detect
 from archive.store import Archive
 from crawler.warc import WarcRecorder
 
@@ -16,7 +17,8 @@ from crawler.warc import WarcRecorder
 class ArchiveRun:
     """The run's shared state, reachable by every component as ``crawler.zfxxgk``.
 
-    Opens the archive, records the run in it and keeps the run's WARC file.
+    Opens the archive, records the run in it and keeps the run's WARC file;
+    when the run closes, change detection raises its alerts (``archive.detect``).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -60,7 +62,17 @@ class ArchiveRun:
             self.warc.close()
         stats = self.crawler.stats.get_stats()
         self.archive.finish_run("finished" if reason == "finished" else reason, stats)
-        self.archive.close()
+        try:
+            self.detect(spider)
+        finally:
+            self.archive.close()
+
+    def detect(self, spider: Spider) -> None:
+        """Raise the run's alerts; sending them is the command's job, outside the reactor."""
+        portal = getattr(spider, "portal", None)
+        expect = Expectation(portal.min_reports, portal.min_agencies) if portal else Expectation()
+        alerts = detect(self.archive.db, self.archive.run_id, Policy.from_settings(self.settings), expect)
+        self.crawler.stats.set_value("zfxxgk/alerts", len(alerts))
 
 
 class Progress:

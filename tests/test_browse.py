@@ -99,19 +99,29 @@ def test_canned_queries(client: Client) -> None:
     assert grid[XILUOYUAN]["2019"] == "✓" and grid[XILUOYUAN]["2022"] is None
     report = client.json("/archive/reports", agency=JIANGUOMEN, year="2019")[0]["id"]
     assert [r["version"] for r in client.json("/archive/report_history", report=report)] == [1, 2]
-    assert client.get("/archive/recent_alerts.json").status_code == 404
 
 
-def test_recent_alerts_once_the_alerts_table_exists(archive_path: Path, tmp_path: Path) -> None:
+def test_recent_alerts_newest_first(archive_path: Path, tmp_path: Path) -> None:
+    from datetime import date
+
+    import sqlite_utils
+
+    from archive.alerts import Alert, save_alerts
+
     copy = Path(shutil.copy(archive_path, tmp_path / "alerts.db"))
-    with sqlite3.connect(copy) as conn:
-        report = conn.execute("select id from reports where year = 2019 limit 1").fetchone()[0]
-        conn.execute("create table alerts (id integer primary key, kind text, report text, detail text, created text)")
-        conn.execute("insert into alerts (kind, report, detail, created) values "
-                     "('inconsistent', ?, 'requests_balance', '2024-06-01T08:00:00+00:00')", [report])
-    client = Client(copy)
-    rows = client.json("/archive/recent_alerts")
-    assert [(r["kind"], r["report_id"], r["detail"]) for r in rows] == [("inconsistent", report, "requests_balance")]
+    db = sqlite_utils.Database(copy)
+    report = db.execute("select id from reports where agency = ? and year = 2019", [JIANGUOMEN]).fetchone()[0]
+    with db.conn:
+        save_alerts(db, [Alert(kind="new", key="new:sample:first-crawl", title="首次抓取", portal="sample")],
+                    run_id=1, as_of=date(2024, 3, 1))
+    with db.conn:
+        save_alerts(db, [Alert(kind="inconsistent", key=f"inconsistent:{report}:v2", title="requests_balance",
+                               portal="sample", agency=JIANGUOMEN, year=2019, report_id=report, version=2,
+                               detail="新收 30 ≠ 办结 32 + 结转 0")], run_id=2, as_of=date(2024, 6, 1))
+    rows = Client(copy).json("/archive/recent_alerts")
+    assert [(r["kind"], r["report_id"]) for r in rows] == [("inconsistent", report), ("new", None)]
+    page = Client(copy).get("/archive/recent_alerts").text
+    assert f'href="/-/zfxxgk/report/{report}"' in page
 
 
 def report_id(client: Client, agency_part: str, year: int) -> str:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from typing import Any
 
 import click
 
-from archive.cli.options import config_options, json_option, resolve
+from archive.alerts import list_alerts
+from archive.cli.alerts import echo_alerts, echo_delivery, publish
+from archive.cli.options import as_of_option, config_options, json_option, resolve
 from archive.db import open_db
 from archive.runs import run_summary
 
@@ -23,21 +26,23 @@ from archive.runs import run_summary
 @click.option("--resume", is_flag=True, help="continue the last crawl of this portal that did not finish")
 @click.option("--contact", default=None, help="e-mail or URL added to the User-Agent")
 @click.option("--download-delay", type=float, default=None, help="seconds between requests to one domain")
+@as_of_option
 @config_options
 @json_option
 def crawl(portal: str | None, base_url: str | None, agency: str | None, year: int | None, full: bool,
-          resume: bool, contact: str | None, download_delay: float | None, config: str | None,
-          db: str | None, as_json: bool) -> None:
-    """Crawl a portal into the archive, then print what the run stored.
+          resume: bool, contact: str | None, download_delay: float | None, as_of: str | None,
+          config: str | None, db: str | None, as_json: bool) -> None:
+    """Crawl a portal into the archive, then print what the run stored and the alerts it raised.
 
     Report pages and attachments already archived are revalidated with
     conditional requests; a crawl killed at any point continues with --resume.
+    Alerts go to the notify destinations and the feed file at the end.
     """
     from crawler.portal import PortalError, load_portal
     from crawler.run import CrawlRequest, crawl as run_crawl
 
     sample = None
-    settings = resolve(config, db=db, contact=contact, download_delay=download_delay)
+    settings = resolve(config, db=db, contact=contact, download_delay=download_delay, as_of=as_of)
     if portal is None:
         from crawler.sample.server import SampleServer
 
@@ -48,7 +53,7 @@ def crawl(portal: str | None, base_url: str | None, agency: str | None, year: in
                                        "(set ZFXXGK_SAMPLE_PORT or sample_port to a free port)") from exc
         portal, base_url = "sample", sample.url
         if download_delay is None:
-            settings = resolve(config, db=db, contact=contact, download_delay=0.0)
+            settings = resolve(config, db=db, contact=contact, download_delay=0.0, as_of=as_of)
     try:
         load_portal(portal)
         stats = run_crawl(settings, CrawlRequest(portal=portal, base_url=base_url, agency=agency, year=year,
@@ -59,13 +64,20 @@ def crawl(portal: str | None, base_url: str | None, agency: str | None, year: in
     finally:
         if sample:
             sample.stop()
-    summary = run_summary(open_db(settings.db), stats.get("zfxxgk/run_id"))
+    archive = open_db(settings.db)
+    summary = run_summary(archive, stats.get("zfxxgk/run_id"))
     if summary is None:
         raise click.ClickException("the crawl did not start; see the log above")
+    raised = list_alerts(archive, run_id=summary.run_id)
+    delivery = publish(archive, settings)
     if as_json:
-        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**summary.as_dict(), "alerts": [a.as_dict() for a in raised],
+                               "delivery": asdict(delivery)}, ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(summary.lines(settings.db)))
+        click.echo(f"{len(raised)} alerts" + (":" if raised else ""))
+        echo_alerts(raised[::-1], brief=True)
+        echo_delivery(delivery, settings)
     if stats.get("finish_reason") != "finished":
         sys.exit(1)
 

@@ -90,14 +90,14 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
 
 @hookimpl
 def canned_queries(datasette: Any, database: str, actor: Any) -> Any:
-    """year_grid (one column per year of the archive), report_history, and recent_alerts once alerts exist."""
+    """year_grid (one column per year of the archive) and report_history."""
     async def inner() -> dict[str, Any]:
         db = datasette.get_database(database)
         if not await is_archive(db):
             return {}
         span = (await db.execute("select min(year), max(year) from reports")).first()
         years = list(range(span[0], span[1] + 1)) if span and span[0] is not None else []
-        queries: dict[str, Any] = {
+        return {
             "year_grid": {"sql": views.year_grid_sql(years), "title": "Which years each agency has a report for",
                           "description": "✓ where the archive has a report; a blank cell is a gap. "
                                          "Years run from the first to the last in the archive."},
@@ -105,8 +105,5 @@ def canned_queries(datasette: Any, database: str, actor: Any) -> Any:
                                "description": "Versions of one report (its id), when each was seen and how many "
                                               "figures changed; the report page shows the text diff."},
         }
-        if await db.table_exists("alerts") and views.ALERT_COLUMNS <= set(await db.table_columns("alerts")):
-            queries["recent_alerts"] = {"sql": views.RECENT_ALERTS, "title": "Recent alerts"}
-        return queries
 
     return inner
