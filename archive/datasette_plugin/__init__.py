@@ -98,10 +98,11 @@ def canned_queries(datasette: Any, database: str, actor: Any) -> Any:
         span = (await db.execute("select min(year), max(year) from reports")).first()
         years = list(range(span[0], span[1] + 1)) if span and span[0] is not None else []
         return {
-            "year_grid": {"sql": views.year_grid_sql(years), "title": "Which years each agency has a report for",
+            "year_grid": {"sql": views.year_grid_sql(years), "hide_sql": True,
+                          "title": "Which years each agency has a report for",
                           "description": "✓ where the archive has a report; a blank cell is a gap. "
                                          "Years run from the first to the last in the archive."},
-            "report_history": {"sql": views.REPORT_HISTORY, "title": "A report's versions",
+            "report_history": {"sql": views.REPORT_HISTORY, "hide_sql": True, "title": "A report's versions",
                                "description": "Versions of one report (its id), when each was seen and how many "
                                               "figures changed; the report page shows the text diff."},
         }
