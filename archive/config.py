@@ -58,6 +58,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sample_port", 8123, "loopback port of the sample portal that `zfxxgk crawl` serves itself; "
             "kept stable so that its URLs stay the same from crawl to crawl"),
     Setting("as_of", "", "date taken as today (YYYY-MM-DD) for deadline logic; empty: the real date"),
+    Setting("browse_host", "127.0.0.1", "address `zfxxgk browse` listens on"),
+    Setting("browse_port", 8001, "port `zfxxgk browse` listens on"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -89,6 +91,8 @@ class Settings:
     feed: str
     sample_port: int
     as_of: str
+    browse_host: str
+    browse_port: int
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

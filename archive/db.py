@@ -110,7 +110,16 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["deliveries"].create_index(["destination", "status"])
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
+def _v3_browsing(db: sqlite_utils.Database) -> None:
+    """Full-text indexes over report text and the views researchers browse (see archive.search, archive.views)."""
+    from archive import search, views
+
+    search.create_indexes(db)
+    search.index_versions(db, [r[0] for r in db.execute("select id from report_versions")])
+    views.install(db)
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3_browsing)
 
 
 def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:

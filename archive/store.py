@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from archive.db import open_db
+from archive.search import forget_versions, index_versions
 from archive.records import AnalysedReport, FetchRecord
 
 _SPACE = re.compile(r"\s+")
@@ -54,6 +55,7 @@ class Archive:
         self._fetches: list[FetchRecord] = []
         self._reports: list[AnalysedReport] = []
         self._known_blobs: set[str] = set()
+        self._new_versions: list[int] = []
         self._warc: dict[str, dict[str, str]] = {}
 
     # -- runs ---------------------------------------------------------------
@@ -135,6 +137,8 @@ class Archive:
                 ({"sha256": sha, **row} for sha, row in warc.items()), ignore=True)
             for report in reports:
                 self._write_report(report)
+            index_versions(self.db, self._new_versions)
+            self._new_versions = []
 
     def _write_fetches(self, fetches: list[FetchRecord]) -> None:
         blobs, rows = [], []
@@ -216,6 +220,7 @@ class Archive:
             "sources": json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
         })
         version_id = table.last_pk
+        self._new_versions.append(int(version_id))
         if r.cells:
             self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
         if r.checks:
@@ -239,6 +244,9 @@ class Archive:
             self.db.execute("delete from checks where version_id = ?", [version_id])
             self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
             self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
+            if old["text"] != r.text:
+                forget_versions(self.db, [version_id])
+                index_versions(self.db, [version_id])
         return True
 
     def close(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
@@ -14,6 +15,11 @@ from archive.cli.alerts import echo_alerts, echo_delivery, publish
 from archive.cli.options import as_of_option, config_options, json_option, resolve
 from archive.db import open_db
 from archive.runs import run_summary
+
+
+SHOWN_ALERTS = 10  # the end-of-crawl summary stays on one screen; `zfxxgk alerts` lists them all
+SHOWN_FIRST = ["portal_shrank", "removed", "altered", "moved", "reappeared", "fetch_failed", "inconsistent",
+               "missing", "new"]
 
 
 @click.command()
@@ -75,8 +81,12 @@ def crawl(portal: str | None, base_url: str | None, agency: str | None, year: in
                                "delivery": asdict(delivery)}, ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(summary.lines(settings.db)))
-        click.echo(f"{len(raised)} alerts" + (":" if raised else ""))
-        echo_alerts(raised[::-1], brief=True)
+        kinds = Counter(a.kind for a in raised)
+        click.echo(f"{len(raised)} alerts" + (": " + ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+                                                  if raised else ""))
+        echo_alerts(sorted(raised, key=lambda a: SHOWN_FIRST.index(a.kind))[:SHOWN_ALERTS], brief=True)
+        if len(raised) > SHOWN_ALERTS:
+            click.echo(f"… and {len(raised) - SHOWN_ALERTS} more: zfxxgk alerts --limit {len(raised)}")
         echo_delivery(delivery, settings)
     if stats.get("finish_reason") != "finished":
         sys.exit(1)
