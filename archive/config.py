@@ -55,6 +55,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sample_port", 8123, "loopback port of the sample portal that `zfxxgk crawl` serves itself; "
             "kept stable so that its URLs stay the same from crawl to crawl"),
     Setting("as_of", "", "date taken as today (YYYY-MM-DD) for deadline logic; empty: the real date"),
+    Setting("redis", "", "redis://HOST:PORT/DB of a frontier shared by many crawler processes "
+            "(`zfxxgk crawl --redis`, `zfxxgk ingest`); empty: crawl alone"),
+    Setting("worker_timeout", 15.0, "seconds without a heartbeat after which a Redis worker counts as dead "
+            "and the requests it held go back to the frontier"),
+    Setting("cron", "0 3 * * *", "when `zfxxgk watch` starts a crawl (cron syntax, local time)"),
+    Setting("jitter", 300, "most seconds `zfxxgk watch` waits after the scheduled time (random, "
+            "so that many archives do not hit the portals at the same second)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -85,6 +92,10 @@ class Settings:
     feed: str
     sample_port: int
     as_of: str
+    redis: str
+    worker_timeout: float
+    cron: str
+    jitter: int
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -10,19 +10,23 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from archive.store import Archive
+from crawler import lock
 from crawler.warc import WarcRecorder
 
 
 class ArchiveRun:
     """The run's shared state, reachable by every component as ``crawler.zfxxgk``.
 
-    Opens the archive, records the run in it and keeps the run's WARC file.
+    Takes the archive's writer lock (so a Scrapyd job or ``scrapy crawl`` is
+    refused like ``zfxxgk crawl`` while another writer runs), opens the archive,
+    records the run in it and keeps the run's WARC file.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         settings = crawler.settings
         self.settings = settings.getdict("ZFXXGK")
+        self.lock = lock.acquire(self.settings["db"], portal=settings.get("ZFXXGK_PORTAL", ""))
         self.archive = Archive(self.settings["db"])
         self.warc: WarcRecorder | None = None
         crawler.zfxxgk = self  # type: ignore[attr-defined]
@@ -61,6 +65,7 @@ class ArchiveRun:
         stats = self.crawler.stats.get_stats()
         self.archive.finish_run("finished" if reason == "finished" else reason, stats)
         self.archive.close()
+        self.lock.release()
 
 
 class Progress:

@@ -47,6 +47,7 @@ def crawl(settings: Settings, request: CrawlRequest) -> dict[str, Any]:
         "ZFXXGK_FULL_FETCH": request.full,
         "ZFXXGK_RESUME": request.resume,
         "ZFXXGK_PROGRESS": request.progress,
+        "ZFXXGK_PORTAL": request.portal,
     })
     if request.progress:
         log = Path(settings.jobdir) / "logs" / f"{request.portal}.log"

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from archive.cli.options import config_options, json_option, resolve
+from archive.cli.options import config_options, json_option, resolve, writer_lock
 from archive.db import open_db
 from archive.runs import run_summary
 
@@ -38,6 +38,7 @@ def crawl(portal: str | None, base_url: str | None, agency: str | None, year: in
 
     sample = None
     settings = resolve(config, db=db, contact=contact, download_delay=download_delay)
+    writer_lock(settings, portal or "sample")
     if portal is None:
         from crawler.sample.server import SampleServer
 
