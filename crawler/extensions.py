@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 from twisted.internet import task
 
+from archive.records import FetchRecord
 from archive.store import Archive
 from crawler import lock
-from crawler.warc import WarcRecorder
+from crawler.warc import Exchange, WarcRecorder
 
 
 class ArchiveRun:
@@ -53,6 +55,14 @@ class ArchiveRun:
             spider.done_urls = self.archive.completed_report_urls()
         if self.progress:
             self.progress.start()
+
+    def log_answer(self, request: Request, response: Response, record: FetchRecord) -> None:
+        self.archive.record_fetch(record)
+        if self.warc:
+            self.warc.write(Exchange.of(request, response))
+
+    def log_failure(self, record: FetchRecord) -> None:
+        self.archive.record_fetch(record)
 
     def idle(self, spider: Spider) -> None:
         self.archive.flush()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
+from redis.exceptions import RedisError
 
-from archive.cli.options import resolve
+from archive.cli.options import config_options, resolve, writer_lock
+from archive.db import open_db
+from archive.runs import run_summary
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -35,4 +39,38 @@ def watch(cron: str | None, jitter: int | None, config: str | None, crawl_args: 
     sys.exit(watcher.run())
 
 
-COMMANDS = [watch]
+@click.command()
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="redis://HOST:PORT/DB the workers were started with  [default: the redis setting]")
+@click.option("--follow", is_flag=True, help="keep ingesting crawl after crawl (as a service) instead of "
+              "stopping when the crawls under way have finished")
+@config_options
+def ingest(redis_url: str | None, follow: bool, config: str | None, db: str | None) -> None:
+    """Write what the Redis workers of `zfxxgk crawl --redis` send into the archive: its one writer.
+
+    Takes the archive's lock, so it is the only process writing it; stops on
+    SIGTERM or Ctrl-C after the batch it is writing (a restart carries on).
+    """
+    from crawler.frontier import connect
+    from crawler.ingest import Ingester
+
+    settings = resolve(config, db=db, redis=redis_url)
+    if not settings.redis:
+        raise click.ClickException("give the Redis of the crawl: --redis redis://HOST:PORT/DB")
+    writer_lock(settings, "ingest")
+    try:
+        server = connect(settings.redis)
+    except RedisError as exc:
+        raise click.ClickException(f"cannot reach Redis at {settings.redis}: {exc}") from exc
+    ingester = Ingester(server, settings, log=lambda line: click.echo(line, err=True))
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: ingester.stopping.set())
+    closed = ingester.run(follow=follow)
+    db_handle = open_db(settings.db)
+    for run_id in closed:
+        summary = run_summary(db_handle, run_id)
+        if summary:
+            click.echo("\n".join(summary.lines(settings.db)))
+
+
+COMMANDS = [watch, ingest]
