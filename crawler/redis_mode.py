@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+import sqlite3
 import sys
 from collections import Counter, deque
 from pathlib import Path
@@ -43,7 +44,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from twisted.internet import task
 
 from archive.config import Settings
-from archive.db import ArchiveError, open_db
+from archive.db import ArchiveError, open_db, schema_version
 from archive.records import FetchRecord
 from archive.store import last_good_fetch, requests_per_host_since
 from crawler.analysis import analyse
@@ -80,8 +81,9 @@ class ReadOnlyArchive:
         self.db: sqlite_utils.Database | None = None
         if Path(path).exists():
             try:
-                self.db = open_db(path, readonly=True)
-            except ArchiveError:
+                db = open_db(path, readonly=True)
+                self.db = db if schema_version(db) else None  # an archive the ingester has not created yet
+            except (ArchiveError, sqlite3.Error):
                 self.db = None
 
     def last_good_fetch(self, url: str) -> dict[str, Any] | None:
