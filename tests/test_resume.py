@@ -34,7 +34,7 @@ def reference(server, tmp_path_factory):
     return archive_state(work / "ref.db")
 
 
-@pytest.mark.parametrize("kill_after", [2.0, 6.0, 11.0])
+@pytest.mark.parametrize("kill_after", [1.0, 2.0, 6.0, 11.0])
 def test_sigkill_then_resume(server, reference, tmp_path, kill_after):
     env = {**os.environ, "ZFXXGK_WARC_DIR": str(tmp_path / "warc"), "ZFXXGK_JOBDIR": str(tmp_path / "jobs"), **SLOW}
     proc = subprocess.Popen([ZFXXGK, "crawl", "--portal", "sample", "--base-url", server.url, "--db", "k.db"],
@@ -43,8 +43,9 @@ def test_sigkill_then_resume(server, reference, tmp_path, kill_after):
     assert proc.poll() is None, "the crawl finished before the kill"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    run_cli("crawl", "--portal", "sample", "--base-url", server.url, "--db", "k.db", "--resume", cwd=tmp_path)
+    resumed = run_cli("crawl", "--portal", "sample", "--base-url", server.url, "--db", "k.db", "--resume",
+                      cwd=tmp_path)
     state = archive_state(tmp_path / "k.db")
-    assert state == reference
+    assert state == reference, resumed.stdout + resumed.stderr[-3000:]
     assert all(version == 1 for _, version, _ in state)
     assert query(tmp_path / "k.db", "select status from runs order by id") [-1][0] == "finished"

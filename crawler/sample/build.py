@@ -21,11 +21,18 @@ from .chrome import CURRENT_FURNITURE, NEXT_FURNITURE, Furniture, page_script
 from .faultcolumn import fault_files
 from .faults import preset_all
 from .lists import list_files
-from .manifest import Event, Figures, Manifest, ReportRecord
+from .manifest import Figures, Manifest, ReportRecord
 from .narrative import SampleReport
 from .nextstate import finish_next
 from .pages import attachment_body, detail_page
-from .render import RenderError, convert_docx, render_docx, render_html, soffice_path, to_traditional
+from .render import (
+    RenderError,
+    convert_docx,
+    render_docx,
+    render_html,
+    soffice_path,
+    to_traditional,
+)
 from .seeds import SEED_BY_ID, load_seed
 from .variants import make_report
 

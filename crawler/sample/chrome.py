@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 COUNTER = "<!--zfx:counter-->"
 NOW = "<!--zfx:now-->"
+FAULTS_LINK = "<!--zfx:faults-->"  # the server links the fault column here when faults are on
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def footer(site: Site, f: Furniture) -> str:
 
 def side_menu(items: list[tuple[str, str]], title: str = "各部门年报") -> str:
     links = "".join(f'<li><a href="{href}">{esc(label)}</a></li>' for label, href in items)
-    return f'<div class="side-menu"><h3>{esc(title)}</h3><ul>{links}</ul></div>\n'
+    return f'<div class="side-menu"><h3>{esc(title)}</h3><ul>{links}{FAULTS_LINK}</ul></div>\n'
 
 
 def page_script(count: int, current: int, name: str, ext: str) -> str:

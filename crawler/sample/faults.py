@@ -62,7 +62,7 @@ def parse_faults(spec: str | Mapping[str, FaultSpec] | None) -> dict[str, Fault]
     if spec == "all":
         return preset_all()
     if isinstance(spec, str):
-        raise ValueError(f"faults must be 'all', None or a mapping, not {spec!r}")
+        raise TypeError(f"faults must be 'all', None or a mapping, not {spec!r}")
     out = {}
     for pattern, value in spec.items():
         if isinstance(value, Fault):
@@ -100,14 +100,18 @@ class FaultPlan:
 
 WAF_PAGES = (
     # Alibaba Cloud WAF: a script computes the acw_sc__v2 cookie, then reloads.
-    '<html><script>\nvar arg1="3D5F6A2C9E8B1D7F0A4C6E8B2D1F3A5C7E9B0D2F";\n'
-    "var _0x4818=['\\x63\\x6f\\x6f\\x6b\\x69\\x65','\\x72\\x65\\x6c\\x6f\\x61\\x64'];\n"
-    "function setCookie(name,value){var expiredate=new Date();expiredate.setTime(expiredate.getTime()+(3600*1000));"
-    'document.cookie=name+"="+value+";expires="+expiredate.toGMTString()+";max-age=3600;path=/";}\n'
-    'function reload(x){setCookie("acw_sc__v2",x);document.location.reload();}\n</script></html>\n',
+    (
+        '<html><script>\nvar arg1="3D5F6A2C9E8B1D7F0A4C6E8B2D1F3A5C7E9B0D2F";\n'
+        "var _0x4818=['\\x63\\x6f\\x6f\\x6b\\x69\\x65','\\x72\\x65\\x6c\\x6f\\x61\\x64'];\n"
+        "function setCookie(name,value){var expiredate=new Date();expiredate.setTime(expiredate.getTime()+(3600*1000));"
+        'document.cookie=name+"="+value+";expires="+expiredate.toGMTString()+";max-age=3600;path=/";}\n'
+        'function reload(x){setCookie("acw_sc__v2",x);document.location.reload();}\n</script></html>\n'
+    ),
     # 知道创宇 (创宇盾) challenge page.
-    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>创宇盾</title></head><body>'
-    '<div class="main"><p>当前访问疑似黑客攻击，已被创宇盾拦截。</p></div>'
-    '<script>window.onload=function(){var t=setTimeout(function(){location.reload()},1500);};'
-    'document.cookie="__jsluid_s=9e1c6a2b0f7d4e8a;path=/";</script></body></html>\n',
+    (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>创宇盾</title></head><body>'
+        '<div class="main"><p>当前访问疑似黑客攻击，已被创宇盾拦截。</p></div>'
+        "<script>window.onload=function(){var t=setTimeout(function(){location.reload()},1500);};"
+        'document.cookie="__jsluid_s=9e1c6a2b0f7d4e8a;path=/";</script></body></html>\n'
+    ),
 )

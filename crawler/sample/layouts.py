@@ -18,7 +18,6 @@ from .doc import Block, Cell, Document, Paragraph, Table
 from .indicators2008 import SPEC_BY_PATH
 from .narrative import Narrative, narrative_for, title_of
 
-
 _BOOKMARK = re.compile(r"^\[bookmark: ([^\]]+)\]")
 
 

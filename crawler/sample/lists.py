@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from . import catalog as K
 from .catalog import PORTALS, Entry
-from .chrome import Furniture, esc, generic_page, legacy_page
+from .chrome import FAULTS_LINK, Furniture, esc, generic_page, legacy_page
 from .manifest import ReportRecord
 from .pages import SITES, Item, detail_page, folder_index, legacy_list, list_page, rel
 
@@ -104,7 +104,7 @@ def _site_pages(f: Furniture) -> dict[str, str]:
         ("咸丰路街道 政府信息公开年报", "/xxgk/gknb/index.html"),
     ]
     rows = "".join(f'<li><a href="{rel(href, "/index.html")}">{esc(label)}</a></li>' for label, href in links)
-    home = generic_page("政府信息公开年度报告样例门户", f, f'<ul class="portals">{rows}</ul>', SITES["beijing"])
+    home = generic_page("政府信息公开年度报告样例门户", f, f'<ul class="portals">{rows}{FAULTS_LINK}</ul>', SITES["beijing"])
     private = detail_page(K.PRIVATE, "北京市人民政府办公厅2024年政府信息公开工作年度报告（送审稿）", "<p>内部送审稿，不对外公开。</p>", f, K.PRIVATE_PATH)
     return {"/index.html": home, "/robots.txt": "User-agent: *\nDisallow: /private/\n", K.PRIVATE_PATH: private}
 

@@ -44,7 +44,7 @@ class SampleReport(Report):
         return data
 
 
-_WORK = (
+WORK_SENTENCES = (
     "坚持以公开为常态、不公开为例外，围绕中心工作全面推进决策、执行、管理、服务、结果公开",
     "认真落实《中华人民共和国政府信息公开条例》，健全政务公开工作机制，明确专人负责信息审核发布",
     "依托政府网站、政务新媒体和政务公开专区及时发布政府信息，对公开目录和办事指南及时调整更新",
@@ -82,7 +82,7 @@ def narrative_for(report: Report, rng: random.Random | None = None, stated: int 
     rng = rng or random.Random(f"{report.agency}{report.year}")
     count = stated_requests(report) if stated is None else stated
     year = report.year
-    work = rng.sample(_WORK, 3)
+    work = rng.sample(WORK_SENTENCES, 3)
     lead = [
         title_of(report),
         f"本报告依据《中华人民共和国政府信息公开条例》第五十条规定编制。报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。",

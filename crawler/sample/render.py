@@ -29,7 +29,7 @@ from docx.shared import Pt, Twips
 from parsers.records import Report
 
 from .damage import CLEAN, Damage
-from .doc import Cell, Document, Paragraph, Table
+from .doc import Cell, Paragraph, Table
 from .layouts import build_document
 from .narrative import Narrative
 
@@ -122,6 +122,8 @@ def render_docx(report: Report, damage: Damage = CLEAN, narrative: Narrative | N
             _docx_para(word, block, index)
         else:
             _docx_table(word, block)
+    if isinstance(doc.blocks[-1], Table):
+        word.add_paragraph()  # Word always closes a document with a paragraph; .doc needs one after a table
     stamp = _stamp(report)
     props = word.core_properties
     props.title, props.author, props.last_modified_by = doc.title, report.agency or "", report.agency or ""
@@ -218,7 +220,7 @@ def convert_docx(docx: bytes, fmt: str) -> bytes:
         src = Path(tmp) / "report.docx"
         src.write_bytes(docx)
         cmd = [exe, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", filters[fmt], "--outdir", tmp, str(src)]
-        done = subprocess.run(cmd, capture_output=True, timeout=180)
+        done = subprocess.run(cmd, capture_output=True, timeout=180, check=False)
         out = Path(tmp) / f"report.{fmt}"
         if not out.exists():
             raise RenderError(f"soffice failed to make .{fmt}: {done.stderr.decode(errors='replace')[-500:]}")

@@ -16,13 +16,15 @@ import hashlib
 import json
 import socket
 import struct
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 from .faults import FAULT_ROOT, WAF_PAGES, Fault, FaultPlan, parse_faults
@@ -43,6 +45,8 @@ TYPES = {
     ".xls": "application/vnd.ms-excel",
 }
 FALLBACK_DATE = "2025-01-20"
+FAULTS_LINK = b"<!--zfx:faults-->"
+FAULTS_ITEM = f'<li><a href="{FAULT_ROOT}index.html">故障测试栏目</a></li>'.encode()
 BEIJING = timezone(timedelta(hours=8))
 
 
@@ -112,7 +116,7 @@ def _dates(root: Path | None) -> dict[str, str]:
 def http_date(day: str) -> str:
     """The deterministic Last-Modified of a file published on ``day`` (10:00 Beijing time)."""
     stamp = datetime.strptime(day[:10], "%Y-%m-%d").replace(hour=10, tzinfo=BEIJING)
-    return format_datetime(stamp.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(stamp.astimezone(UTC), usegmt=True)
 
 
 class _Counting:
@@ -156,9 +160,13 @@ class Handler(BaseHTTPRequestHandler):
         app: SampleServer = self.server.app  # type: ignore[attr-defined]
         before = self.wfile.count
         path = unquote(urlsplit(self.path).path)
-        fault = app.plan.take(path) if app.plan.active else None
-        status = _respond(self, app, path, head, fault)
-        app._record(LogEntry(self.command, self.path, status, self.wfile.count - before, dict(self.headers.items())))
+        app._begin()
+        status = 0
+        try:
+            fault = app.plan.take(path) if app.plan.active else None
+            status = _respond(self, app, path, head, fault)
+        finally:
+            app._record(LogEntry(self.command, self.path, status, self.wfile.count - before, dict(self.headers.items())))
 
 
 def _respond(h: Handler, app: SampleServer, path: str, head: bool, fault: Fault | None) -> int:
@@ -185,8 +193,9 @@ def _file(h: Handler, app: SampleServer, path: str, found: Resolved, head: bool)
         h.send_header("Last-Modified", modified)
         h.end_headers()
         return 304
-    if app.noise and found.file.suffix in HTML_EXT:
-        data = app.fill_noise(path, data)
+    if found.file.suffix in HTML_EXT:
+        data = data.replace(FAULTS_LINK, FAULTS_ITEM if app.plan.active else b"")
+        data = app.fill_noise(path, data) if app.noise else data
     return _send(h, 200, data, _type(found.file.suffix), head, {"ETag": etag, "Last-Modified": modified})
 
 
@@ -288,6 +297,16 @@ def _huge(h: Handler, size: int, head: bool) -> int:
     return 200
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up (a timeout, a reset test) is not a server error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class SampleServer:
     """The sample portal on 127.0.0.1, in a daemon thread; use as a context manager."""
 
@@ -299,18 +318,18 @@ class SampleServer:
         self.plan = FaultPlan(parse_faults(faults))
         self.set_state(state)
         self._log: list[LogEntry] = []
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
+        self._busy = 0
         self._counters: dict[str, int] = {}
         self._cache: dict[Path, tuple[bytes, str]] = {}
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", port), Handler)
         self.httpd.app = self  # type: ignore[attr-defined]
         self.port = self.httpd.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/"
         self._thread: threading.Thread | None = None
 
     def start(self) -> SampleServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="sample-server", daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), name="sample-server", daemon=True)
         self._thread.start()
         return self
 
@@ -318,7 +337,7 @@ class SampleServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> SampleServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -337,20 +356,28 @@ class SampleServer:
 
     @property
     def log(self) -> list[LogEntry]:
+        """Requests answered so far (waits briefly for answers still being written)."""
         with self._lock:
+            self._lock.wait_for(lambda: self._busy == 0, timeout=2.0)
             return list(self._log)
 
     def bytes_sent(self) -> int:
-        with self._lock:
-            return sum(e.sent for e in self._log)
+        return sum(e.sent for e in self.log)
 
     def clear_log(self) -> None:
         with self._lock:
+            self._lock.wait_for(lambda: self._busy == 0, timeout=2.0)
             self._log.clear()
+
+    def _begin(self) -> None:
+        with self._lock:
+            self._busy += 1
 
     def _record(self, entry: LogEntry) -> None:
         with self._lock:
             self._log.append(entry)
+            self._busy -= 1
+            self._lock.notify_all()
 
     def bump(self, key: str) -> int:
         with self._lock:

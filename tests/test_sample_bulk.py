@@ -1,0 +1,29 @@
+"""The benchmark portal: N reports of about 30 KB under paginated lists, served by SampleServer."""
+
+from __future__ import annotations
+
+import http.client
+import re
+
+from crawler.sample.bulk import build_bulk
+from crawler.sample.manifest import load_manifest
+from crawler.sample.server import SampleServer
+
+
+def test_bulk_portal_is_served(tmp_path):
+    site = build_bulk(tmp_path, 2000)
+    manifest = load_manifest(site / "manifest.json")
+    assert len(manifest.reports) == 2000 and len({r.pages[0] for r in manifest.reports}) == 2000
+    assert len(manifest.lists["beijing"]) == 100
+    sizes = [(site / r.pages[0].lstrip("/")).stat().st_size for r in manifest.reports[::200]]
+    assert all(20_000 < s < 45_000 for s in sizes), sizes
+    with SampleServer(root=site) as server:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", "/gongkai/zfxxgk/gknb/index_99.html")
+        body = conn.getresponse().read()
+        assert b'createPageHTML(100, 99, "index", "html")' in body
+        link = re.search(rb'href="\./(\d{6}/t\d+_\d+\.html)"', body).group(1).decode()
+        conn.request("GET", "/gongkai/zfxxgk/gknb/" + link)
+        resp = conn.getresponse()
+        assert resp.status == 200 and resp.read()
+        conn.close()
