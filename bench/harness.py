@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -103,6 +104,12 @@ def bare_crawl(server: SampleServer) -> Rate:
                          check=True, capture_output=True, text=True).stdout
     stats = json.loads(out.strip().splitlines()[-1])
     return Rate(int(stats["response_received_count"]), float(stats["elapsed_time_seconds"]))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def mb(n: int) -> str:
