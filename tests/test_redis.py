@@ -69,14 +69,17 @@ def wait_until(predicate, timeout: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_two_workers_one_killed(redis_url, server, reference, tmp_path):
+@pytest.fixture(scope="module")
+def killed_crawl(redis_url, server, tmp_path_factory):
+    """Two workers and an ingester; the second worker is SIGKILLed while it holds requests."""
+    work = tmp_path_factory.mktemp("shared")
     server.clear_log()
     client = redis.Redis.from_url(redis_url)
     worker_args = ["crawl", "--redis", redis_url, "--portal", "sample", "--base-url", server.url,
                    "--db", "worker-has-no-archive.db", "--json"]
-    ingester = start(["ingest", "--redis", redis_url, "--db", "r.db"], tmp_path, {})
-    first = start(worker_args, tmp_path, WORKER_ENV)
-    second = start(worker_args, tmp_path, WORKER_ENV)
+    ingester = start(["ingest", "--redis", redis_url, "--db", "r.db"], work, {})
+    first = start(worker_args, work, WORKER_ENV)
+    second = start(worker_args, work, WORKER_ENV)
     try:
         wait_until(lambda: len(server.log) > 15 and held_by(client, second.pid) > 0, 120,
                    "the second worker to hold requests mid-crawl")
@@ -90,15 +93,34 @@ def test_two_workers_one_killed(redis_url, server, reference, tmp_path):
         for proc in (first, second, ingester):
             if proc.poll() is None:
                 proc.kill()
-    db = tmp_path / "r.db"
+    return work, Counter(e.path for e in server.log if e.method == "GET")
+
+
+def test_two_workers_one_killed(killed_crawl, redis_url, reference):
+    work, gets = killed_crawl
+    db = work / "r.db"
     assert archive_state(db) == reference
     (status, stats), = query(db, "select status, stats from runs")
     requeued = json.loads(stats)["zfxxgk/requeued"]
     assert status == "finished" and requeued >= 1, "the dead worker's requests went back to the frontier"
-    gets = Counter(e.path for e in server.log if e.method == "GET")
     pages = [r["pages"][0] for r in manifest()["reports"]]
     assert all(gets[p] >= 1 for p in pages)
     assert sum(gets[p] - 1 for p in pages) <= requeued, "a page is fetched again only if the dead worker held it"
     sightings = query(db, "select url, count(*) from sightings group by url")
     assert len(sightings) == len(pages) and all(n == 1 for _, n in sightings)
-    assert not client.keys("zfxxgk:sample:*:queue"), "the finished crawl's frontier was cleaned up"
+    assert not redis.Redis.from_url(redis_url).keys("zfxxgk:sample:*:queue"), "the finished frontier was cleaned up"
+
+
+def test_recrawl_by_a_worker_beside_the_archive(killed_crawl, redis_url, server, reference):
+    """A worker that can read the archive sends conditional requests: 304s, and no new version."""
+    work, _ = killed_crawl
+    ingester = start(["ingest", "--redis", redis_url, "--db", "r.db"], work, {})
+    worker = run_cli("crawl", "--redis", redis_url, "--portal", "sample", "--base-url", server.url, "--db", "r.db",
+                     "--json", cwd=work)
+    assert json.loads(worker.stdout)["finish_reason"] == "finished"
+    assert ingester.wait(timeout=120) == 0
+    db = work / "r.db"
+    assert archive_state(db) == reference
+    (not_modified,), = query(db, "select count(*) from fetches where status = 304 and run_id = 2")
+    assert not_modified >= len(manifest()["reports"])
+    assert query(db, "select status from runs where id = 2") == [("finished",)]

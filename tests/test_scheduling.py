@@ -50,11 +50,12 @@ def test_crontab_file_and_readme_line():
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze missing: run .ci/system-deps")
 def test_systemd_units_verify(tmp_path):
     """systemd-analyze checks every key against systemd's own tables; the binary path is pointed at ours."""
-    for name in ("zfxxgk-crawl.service", "zfxxgk-crawl.timer"):
+    names = ("zfxxgk-crawl.service", "zfxxgk-crawl.timer", "zfxxgk-ingest.service")
+    for name in names:
         text = (DEPLOY / name).read_text(encoding="utf-8")
         (tmp_path / name).write_text(text.replace(INSTALLED_ZFXXGK, ZFXXGK), encoding="utf-8")
         assert name in README
-    result = subprocess.run(["systemd-analyze", "verify", "zfxxgk-crawl.service", "zfxxgk-crawl.timer"],
+    result = subprocess.run(["systemd-analyze", "verify", *names],
                             cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0 and not result.stderr.strip(), result.stderr
     calendar = re.search(r"^OnCalendar=(.+)$", (DEPLOY / "zfxxgk-crawl.timer").read_text(), re.M).group(1)
