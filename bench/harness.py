@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler.sample.bulk import build_bulk  # noqa: E402
+from crawler.sample.faults import Fault  # noqa: E402
 from crawler.sample.server import SampleServer  # noqa: E402
 
 ZFXXGK = str(Path(sys.executable).with_name("zfxxgk"))
@@ -44,12 +45,16 @@ class Rate:
 
 
 @contextmanager
-def bulk_portal(work: Path, reports: int) -> Iterator[SampleServer]:
-    """An ``reports``-report TRS portal (≈30 KB pages, 20 to a list page) served on 127.0.0.1."""
+def bulk_portal(work: Path, reports: int, latency: float = 0.0) -> Iterator[SampleServer]:
+    """An ``reports``-report TRS portal (≈30 KB pages, 20 to a list page) served on 127.0.0.1.
+
+    ``latency``: seconds every report page takes to answer, as a distant portal's do.
+    """
     site = work / "site"
     if not (site / "manifest.json").exists():
         build_bulk(work, reports)
-    with SampleServer(root=site, noise=False) as server:
+    slow = {"/gongkai/zfxxgk/gknb/*/t*.html": Fault("slow", times=10**9, delay=latency)} if latency else None
+    with SampleServer(root=site, noise=False, faults=slow) as server:
         yield server
 
 
