@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test system-deps clean
+.PHONY: demo test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +17,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-# Debian packages the project uses when present (as root; elsewhere they are skipped with a message).
-system-deps:
-	@.ci/system-deps
-
-demo: $(VENV)/.installed system-deps
+# Debian packages are installed by .ci/system-deps (as root; elsewhere it says what to install).
+demo: $(VENV)/.installed
+	@.ci/system-deps runtime
 	$(BIN)/zfxxgk crawl --db archive.db
 	$(BIN)/zfxxgk reports --db archive.db
 
-test: $(VENV)/.installed-test system-deps
+test: $(VENV)/.installed-test
+	@.ci/system-deps test
 	$(BIN)/pytest
 
 clean:

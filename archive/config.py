@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("warc_dir", "warc", "directory of the WARC files written by each crawl"),
     Setting("grace_days", 0, "days after the legal deadline before a report counts as missing"),
     Setting("fetch_failures", 3, "failed fetches in a row before a fetch_failed alert"),
+    Setting("shrink_ratio", 0.5, "a crawl finding fewer than this share of the last complete crawl's reports "
+            "or agencies raises portal_shrank and marks nothing removed"),
     Setting("notify", "", "apprise URLs (space separated) that receive alerts"),
     Setting("feed", "alerts.atom", "Atom feed file of alerts"),
     Setting("sample_port", 8123, "loopback port of the sample portal that `zfxxgk crawl` serves itself; "
             "kept stable so that its URLs stay the same from crawl to crawl"),
     Setting("as_of", "", "date taken as today (YYYY-MM-DD) for deadline logic; empty: the real date"),
+    Setting("browse_host", "127.0.0.1", "address `zfxxgk browse` listens on"),
+    Setting("browse_port", 8001, "port `zfxxgk browse` listens on"),
     Setting("redis", "", "redis://HOST:PORT/DB of a frontier shared by many crawler processes "
             "(`zfxxgk crawl --redis`, `zfxxgk ingest`); empty: crawl alone"),
     Setting("worker_timeout", 15.0, "seconds without a heartbeat after which a Redis worker counts as dead "
@@ -88,10 +93,13 @@ class Settings:
     warc_dir: str
     grace_days: int
     fetch_failures: int
+    shrink_ratio: float
     notify: str
     feed: str
     sample_port: int
     as_of: str
+    browse_host: str
+    browse_port: int
     redis: str
     worker_timeout: float
     cron: str
@@ -143,4 +151,14 @@ def load_settings(flags: dict[str, Any] | None = None, config: str | Path | None
         if key in env:
             values[name] = env[key]
     values.update({k: v for k, v in (flags or {}).items() if v is not None and k in _BY_NAME})
-    return Settings(**{name: _coerce(name, value) for name, value in values.items()})
+    settings = Settings(**{name: _coerce(name, value) for name, value in values.items()})
+    _check_day("as_of", settings.as_of)
+    return settings
+
+
+def _check_day(name: str, value: str) -> None:
+    try:
+        if value:
+            date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"setting {name!r}: {value!r} is not a date (YYYY-MM-DD)") from exc

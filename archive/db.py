@@ -75,7 +75,51 @@ def _v1(db: sqlite_utils.Database) -> None:
     }, pk="sha256")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+def _v2(db: sqlite_utils.Database) -> None:
+    """Change detection: a run's verdict, reports marked gone, moves, alerts and their delivery outbox.
+
+    ``runs.verdict`` is what detection concluded about a run (complete, narrowed,
+    incomplete, shrank): only a complete run may mark reports removed, and the
+    last complete run is the yardstick for the next one's size.
+
+    ``alerts.key`` names the event (a report's version, an agency's year), so
+    detection run twice over the same data inserts nothing new. Destinations are
+    stored by a hash of their apprise URL, never the URL, which may hold secrets.
+    """
+    db["runs"].add_column("verdict", str)
+    db["reports"].add_column("gone_since", str)
+    db["reports"].add_column("gone_run", int)
+    db["report_moves"].create({
+        "id": int, "report_id": str, "run_id": int, "old_url": str, "new_url": str, "via": str, "detected": str,
+    }, pk="id", foreign_keys=[("report_id", "reports", "id"), ("run_id", "runs", "id")])
+    db["report_moves"].create_index(["report_id", "run_id"], unique=True)
+    db["alerts"].create({
+        "id": int, "key": str, "kind": str, "run_id": int, "raised": str, "as_of": str, "portal": str,
+        "agency_id": str, "agency": str, "year": int, "report_id": str, "version": int, "url": str,
+        "old_url": str, "title": str, "detail": str, "data": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["alerts"].create_index(["key"], unique=True)
+    db["alerts"].create_index(["kind", "raised"])
+    db["alerts"].create_index(["report_id"])
+    db["destinations"].create({"id": str, "label": str, "added": str, "first_alert": int}, pk="id")
+    db["deliveries"].create({
+        "alert_id": int, "destination": str, "status": str, "attempts": int, "last_error": str,
+        "last_attempt": str, "sent_at": str,
+    }, pk=("alert_id", "destination"),
+        foreign_keys=[("alert_id", "alerts", "id"), ("destination", "destinations", "id")])
+    db["deliveries"].create_index(["destination", "status"])
+
+
+def _v3_browsing(db: sqlite_utils.Database) -> None:
+    """Full-text indexes over report text and the views researchers browse (see archive.search, archive.views)."""
+    from archive import search, views
+
+    search.create_indexes(db)
+    search.index_versions(db, [r[0] for r in db.execute("select id from report_versions")])
+    views.install(db)
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3_browsing)
 
 
 def open_db(path: str | Path, *, readonly: bool = False) -> sqlite_utils.Database:

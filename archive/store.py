@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from archive.db import open_db
+from archive.search import forget_versions, index_versions
 from archive.records import AnalysedReport, FetchRecord
 
 _SPACE = re.compile(r"\s+")
@@ -70,6 +71,7 @@ class Archive:
         self._fetches: list[FetchRecord] = []
         self._reports: list[AnalysedReport] = []
         self._known_blobs: set[str] = set()
+        self._new_versions: list[int] = []
         self._warc: dict[str, dict[str, str]] = {}
 
     # -- runs ---------------------------------------------------------------
@@ -143,6 +145,8 @@ class Archive:
                 ({"sha256": sha, **row} for sha, row in warc.items()), ignore=True)
             for report in reports:
                 self._write_report(report)
+            index_versions(self.db, self._new_versions)
+            self._new_versions = []
 
     def _write_fetches(self, fetches: list[FetchRecord]) -> None:
         blobs, rows = [], []
@@ -169,7 +173,7 @@ class Archive:
         self.db["agencies"].upsert({"id": agency_id, "portal": r.portal, "code": r.agency_code,
                                     "name": r.agency, "region": r.region, "last_seen": stamp}, pk="id")
         self.db.execute("update agencies set first_seen = coalesce(first_seen, ?) where id = ?", [stamp, agency_id])
-        key = report_key(r.portal, r.agency, r.year, r.title, r.url)
+        key = self._identity(r, agency_id)
         self.db["reports"].upsert({
             "id": key, "portal": r.portal, "agency_id": agency_id, "agency": r.agency, "region": r.region,
             "year": r.year, "title": r.title, "url": r.url, "list_url": r.list_url, "published": r.published,
@@ -186,6 +190,25 @@ class Archive:
         self.db["sightings"].upsert({"run_id": self.run_id, "report_id": key, "url": r.url,
                                      "list_url": r.list_url, "version": version, "seen_at": stamp},
                                     pk=("run_id", "url"))
+
+    def _identity(self, r: AnalysedReport, agency_id: str) -> str:
+        """The report's key; one relisted at a new URL under another title keeps its identity.
+
+        Same agency, same year, same column and the same content as an archived
+        report that this run has not seen at its own URL is that report moved,
+        not a new one beside a removed one.
+        """
+        key = report_key(r.portal, r.agency, r.year, r.title, r.url)
+        if r.year is None or self.db["reports"].count_where("id = ?", [key]):
+            return key
+        column = r.list_url.rsplit("/", 1)[0] + "/"
+        row = self.db.execute(
+            "select r.id from reports r join report_versions v on v.report_id = r.id and v.version = r.current_version "
+            "where r.agency_id = ? and r.year = ? and v.content_hash = ? and r.url != ? "
+            "and substr(r.list_url, 1, length(?)) = ? "
+            "and r.id not in (select report_id from sightings where run_id = ?) limit 1",
+            [agency_id, r.year, r.content_hash, r.url, column, column, self.run_id]).fetchone()
+        return str(row[0]) if row else key
 
     def _version(self, key: str, r: AnalysedReport, stamp: str) -> int:
         """The report's version number for this content, adding a version only when the content changed."""
@@ -205,6 +228,7 @@ class Archive:
             "sources": json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
         })
         version_id = table.last_pk
+        self._new_versions.append(int(version_id))
         if r.cells:
             self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
         if r.checks:
@@ -228,6 +252,9 @@ class Archive:
             self.db.execute("delete from checks where version_id = ?", [version_id])
             self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
             self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
+            if old["text"] != r.text:
+                forget_versions(self.db, [version_id])
+                index_versions(self.db, [version_id])
         return True
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.internet import task
 
+from archive.detect import Expectation, Policy, detect
 from archive.records import FetchRecord
 from archive.store import Archive
 from crawler import lock
@@ -21,7 +22,8 @@ class ArchiveRun:
 
     Takes the archive's writer lock (so a Scrapyd job or ``scrapy crawl`` is
     refused like ``zfxxgk crawl`` while another writer runs), opens the archive,
-    records the run in it and keeps the run's WARC file.
+    records the run in it and keeps the run's WARC file; when the run closes,
+    change detection raises its alerts (``archive.detect``).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -74,8 +76,18 @@ class ArchiveRun:
             self.warc.close()
         stats = self.crawler.stats.get_stats()
         self.archive.finish_run("finished" if reason == "finished" else reason, stats)
-        self.archive.close()
-        self.lock.release()
+        try:
+            self.detect(spider)
+        finally:
+            self.archive.close()
+            self.lock.release()
+
+    def detect(self, spider: Spider) -> None:
+        """Raise the run's alerts; sending them is the command's job, outside the reactor."""
+        portal = getattr(spider, "portal", None)
+        expect = Expectation(portal.min_reports, portal.min_agencies) if portal else Expectation()
+        alerts = detect(self.archive.db, self.archive.run_id, Policy.from_settings(self.settings), expect)
+        self.crawler.stats.set_value("zfxxgk/alerts", len(alerts))
 
 
 class Progress:

@@ -10,7 +10,8 @@ adds a version (versions are by content, sightings by run and URL).
 
 A crawl's run is opened at its first message and closed when the frontier says
 the crawl finished, no live worker is left and every message is written; the
-stats of the run are the workers' stats added up.
+stats of the run are the workers' stats added up, and change detection raises
+the run's alerts as it does at the end of a local crawl.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from typing import Any
 import redis
 
 from archive.config import Settings
+from archive.detect import Expectation, Policy, detect
 from archive.records import AnalysedReport, FetchRecord
 from archive.store import Archive
 from crawler.analysis import analyse
 from crawler.frontier import MESSAGES, crawl_state, finished_crawl_cleanup, live_workers
 from crawler.items import ReportItem
 from crawler.pipelines import fill_failed
+from crawler.portal import PortalError, load_portal
 from crawler.warc import Exchange, WarcRecorder
 
 BATCH = 200
@@ -54,17 +57,31 @@ class Ingested:
         self.stats["finish_reason"] = stats.get("finish_reason", "")
 
 
+def expectation(portal: str) -> Expectation:
+    """What the portal's definition says a crawl must find, as a local run's change detection uses it."""
+    try:
+        definition = load_portal(portal)
+    except PortalError:
+        return Expectation()
+    return Expectation(definition.min_reports, definition.min_agencies)
+
+
 class Ingester:
-    def __init__(self, server: redis.Redis, settings: Settings, log: Callable[[str], None]) -> None:
+    def __init__(self, server: redis.Redis, settings: Settings, log: Callable[[str], None],
+                 on_finished: Callable[[int], None] = lambda run_id: None) -> None:
         self.server = server
         self.settings = settings
         self.log = log
+        self.on_finished = on_finished
         self.crawls: dict[str, Ingested] = {}
         self.finished: list[int] = []
         self.stopping = threading.Event()
 
     def run(self, follow: bool, idle_seconds: float = 0.2) -> list[int]:
-        """Ingest until stopped; without ``follow``, stop after the first crawl(s) end. Returns the run ids closed."""
+        """Ingest until stopped; without ``follow``, stop after the first crawl(s) end. Returns the run ids closed.
+
+        ``on_finished`` is called with each run as it closes (the command prints its summary and sends its alerts).
+        """
         while not self.stopping.is_set():
             if self.step():
                 continue
@@ -138,11 +155,14 @@ class Ingester:
             crawl.stats.update({"zfxxgk/workers": crawl.workers, "zfxxgk/requeued": int(state.get("requeued", 0))})
             run_id = crawl.archive.run_id
             crawl.archive.finish_run("finished", crawl.stats)
+            if run_id is not None:
+                detect(crawl.archive.db, run_id, Policy.from_settings(self.settings.as_dict()), expectation(crawl.portal))
             crawl.archive.close()
             if crawl.warc:
                 crawl.warc.close()
             finished_crawl_cleanup(self.server, crawl.portal, crawl_id)
             del self.crawls[crawl_id]
+            self.log(f"ingest: crawl {crawl_id} of {crawl.portal} finished (run {run_id})")
             if run_id is not None:
                 self.finished.append(run_id)
-            self.log(f"ingest: crawl {crawl_id} of {crawl.portal} finished (run {run_id})")
+                self.on_finished(run_id)

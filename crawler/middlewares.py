@@ -38,8 +38,6 @@ class FetchLogMiddleware:
         return self.crawler.zfxxgk  # type: ignore[attr-defined]
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
-        if request.url.endswith("/robots.txt"):
-            return response
         self.stats.inc_value("zfxxgk/bytes_received", len(response.body))
         self.stats.inc_value(f"zfxxgk/status/{response.status}")
         blocked = block_reason(response.status, response.body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,21 @@ def jobdir_for(settings: Settings, portal: str) -> Path:
     return Path(settings.jobdir) / portal
 
 
+def keep_clean_queue(jobdir: Path) -> bool:
+    """Drop a request queue that was not closed cleanly; say whether one was dropped.
+
+    Scrapy writes the queue's positions (``active.json``, ``info.json``) only on a
+    clean close, so after a SIGKILL the chunk files disagree with them and reading
+    them fails. Nothing is lost by dropping it: a resumed crawl re-walks the lists
+    and skips the reports the interrupted run already archived.
+    """
+    queue = jobdir / "requests.queue"
+    if queue.exists() and not (queue / "active.json").exists():
+        shutil.rmtree(queue)
+        return True
+    return False
+
+
 def crawl(settings: Settings, request: CrawlRequest) -> dict[str, Any]:
     """Crawl into the archive and return the Scrapy stats of the run.
 
@@ -45,6 +61,9 @@ def crawl(settings: Settings, request: CrawlRequest) -> dict[str, Any]:
     jobdir = jobdir_for(settings, request.portal)
     if not request.resume and jobdir.exists():
         shutil.rmtree(jobdir)
+    elif request.resume and keep_clean_queue(jobdir):
+        logging.getLogger(__name__).warning("the interrupted crawl's request queue was not closed cleanly: "
+                                            "re-walking the lists instead")
     values = scrapy_settings(settings)
     if settings.redis:
         values.update(redis_settings(settings))

@@ -21,6 +21,9 @@ from collections.abc import Callable, Sequence
 import pdfplumber
 import pymupdf
 
+if hasattr(pymupdf, "no_recommend_layout"):
+    pymupdf.no_recommend_layout()  # it would print an advert for pymupdf_layout on stdout, into --json output
+
 from .documents import Document
 from .errors import ParseError
 from .tables import Cell, Table

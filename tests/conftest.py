@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
+import archive_fixture
+from browse_server import Served, browse_server
 from crawler.sample.manifest import load_manifest
 from crawler.sample.server import PACKAGE as SAMPLE_PACKAGE
 from crawler.sample.server import SampleServer
@@ -46,3 +52,19 @@ def sample_manifest():
 @pytest.fixture(scope="session")
 def sample_next_manifest():
     return load_manifest(SAMPLE_PACKAGE / "next" / "manifest.json")
+
+
+# --- browsing (archive/datasette_plugin, archive/search.py) -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real archive written through archive.store (see archive_fixture), shared read-only by a session."""
+    return archive_fixture.build(tmp_path_factory.mktemp("archive") / "archive.db")
+
+
+@pytest.fixture(scope="session")
+def served(archive_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A copy of the fixture archive served by `zfxxgk browse` for the session."""
+    with browse_server(Path(shutil.copy(archive_path, tmp_path_factory.mktemp("served") / "archive.db"))) as s:
+        yield s

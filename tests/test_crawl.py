@@ -125,3 +125,12 @@ def test_narrowed_crawl(tmp_path):
     assert years == {year}
     assert urls == expected
     assert query(tmp_path / "d.db", "select scope from runs")[0][0] == f"year={year}"
+
+
+def test_crawl_one_agency_of_the_legacy_platform(tmp_path):
+    with SampleServer() as server:
+        run_cli("crawl", "--portal", "zfxxgk-legacy", "--base-url", server.url, "--agency", "dcq11A047",
+                "--db", "l.db", cwd=tmp_path)
+    urls = {path_of(u) for (u,) in query(tmp_path / "l.db", "select url from reports")}
+    expected = {r["pages"][0] for r in REPORTS if r["portal"] == "legacy" and "/dcq11A047/" in r["pages"][0]}
+    assert expected and urls == expected

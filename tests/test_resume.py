@@ -10,6 +10,7 @@ import time
 import pytest
 from support import ZFXXGK, query, run_cli
 
+from crawler.run import keep_clean_queue
 from crawler.sample.server import SampleServer
 
 SLOW = {"ZFXXGK_DOWNLOAD_DELAY": "0.2"}  # about 75 requests: the crawl takes well over 11 s
@@ -49,3 +50,15 @@ def test_sigkill_then_resume(server, reference, tmp_path, kill_after):
     assert state == reference, resumed.stdout + resumed.stderr[-3000:]
     assert all(version == 1 for _, version, _ in state)
     assert query(tmp_path / "k.db", "select status from runs order by id") [-1][0] == "finished"
+
+
+def test_unclean_queue_is_dropped(tmp_path):
+    """What a kill leaves: a queue file with no header and no active.json (reading it fails in Scrapy)."""
+    queue = tmp_path / "jobs" / "sample" / "requests.queue" / "127.0.0.1-0f" / "0"
+    queue.parent.mkdir(parents=True)
+    queue.write_bytes(b"")
+    assert keep_clean_queue(tmp_path / "jobs" / "sample")
+    assert not queue.exists()
+    queue.parent.mkdir(parents=True)
+    (queue.parent.parent / "active.json").write_text("{}")
+    assert not keep_clean_queue(tmp_path / "jobs" / "sample")

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
+from collections import Counter
+from dataclasses import asdict, replace
 from typing import Any
 
 import click
 from redis.exceptions import RedisError
 
-from archive.cli.options import config_options, json_option, resolve, writer_lock
+from archive.alerts import list_alerts
+from archive.cli.alerts import echo_alerts, echo_delivery, publish
+from archive.cli.options import as_of_option, config_options, json_option, resolve, writer_lock
 from archive.config import Settings
 from archive.db import open_db
 from archive.runs import run_summary
+
+
+SHOWN_ALERTS = 10  # the end-of-crawl summary stays on one screen; `zfxxgk alerts` lists them all
 
 
 @click.command()
@@ -29,19 +35,22 @@ from archive.runs import run_summary
 @click.option("--redis", "redis_url", default=None, metavar="URL",
               help="redis://HOST:PORT/DB: be one worker of a crawl shared through Redis; "
               "`zfxxgk ingest` writes the archive")
+@as_of_option
 @config_options
 @json_option
 def crawl(portal: str | None, base_url: str | None, agency: str | None, year: int | None, full: bool,
           resume: bool, contact: str | None, download_delay: float | None, redis_url: str | None,
-          config: str | None, db: str | None, as_json: bool) -> None:
-    """Crawl a portal into the archive, then print what the run stored.
+          as_of: str | None, config: str | None, db: str | None, as_json: bool) -> None:
+    """Crawl a portal into the archive, then print what the run stored and the alerts it raised.
 
     Report pages and attachments already archived are revalidated with
     conditional requests; a crawl killed at any point continues with --resume.
+    Alerts go to the notify destinations and the feed file at the end.
     With --redis, start the same command on any number of machines: they share
     one frontier and survive each other's death, while `zfxxgk ingest` writes.
     """
-    settings = resolve(config, db=db, contact=contact, download_delay=download_delay, redis=redis_url)
+    settings = resolve(config, db=db, contact=contact, download_delay=download_delay, as_of=as_of,
+                       redis=redis_url)
     if settings.redis:
         _redis_worker(settings, portal, base_url, agency, year, full, as_json)
         return
@@ -70,9 +79,8 @@ def _redis_worker(settings: Settings, portal: str | None, base_url: str | None, 
         sys.exit(1)
 
 
-def _crawl_alone(settings: Settings, portal: str | None, base_url: str | None,
-                 agency: str | None, year: int | None, full: bool, resume: bool, download_delay: float | None,
-                 as_json: bool) -> None:
+def _crawl_alone(settings: Settings, portal: str | None, base_url: str | None, agency: str | None,
+                 year: int | None, full: bool, resume: bool, download_delay: float | None, as_json: bool) -> None:
     from crawler.portal import PortalError, load_portal
     from crawler.run import CrawlRequest, crawl as run_crawl
 
@@ -99,15 +107,31 @@ def _crawl_alone(settings: Settings, portal: str | None, base_url: str | None,
     finally:
         if sample:
             sample.stop()
-    summary = run_summary(open_db(settings.db), stats.get("zfxxgk/run_id"))
-    if summary is None:
-        raise click.ClickException("the crawl did not start; see the log above")
-    if as_json:
-        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo("\n".join(summary.lines(settings.db)))
+    report_run(settings, stats.get("zfxxgk/run_id"), as_json)
     if stats.get("finish_reason") != "finished":
         sys.exit(1)
+
+
+def report_run(settings: Settings, run_id: int | None, as_json: bool) -> None:
+    """The end-of-run summary with the alerts the run raised, and their delivery (also used by `zfxxgk ingest`)."""
+    archive = open_db(settings.db)
+    summary = run_summary(archive, run_id)
+    if summary is None:
+        raise click.ClickException("the crawl did not start; see the log above")
+    raised = list_alerts(archive, run_id=summary.run_id)
+    delivery = publish(archive, settings)
+    if as_json:
+        click.echo(json.dumps({**summary.as_dict(), "alerts": [a.as_dict() for a in raised],
+                               "delivery": asdict(delivery)}, ensure_ascii=False, indent=2))
+        return
+    click.echo("\n".join(summary.lines(settings.db)))
+    kinds = Counter(a.kind for a in raised)
+    click.echo(f"{len(raised)} alerts" + (": " + ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+                                              if raised else ""))
+    echo_alerts(raised[::-1][:SHOWN_ALERTS], brief=True)
+    if len(raised) > SHOWN_ALERTS:
+        click.echo(f"… and {len(raised) - SHOWN_ALERTS} more: zfxxgk alerts --limit {len(raised)}")
+    echo_delivery(delivery, settings)
 
 
 @click.command()

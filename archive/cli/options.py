@@ -39,3 +39,17 @@ def writer_lock(settings: Settings, portal: str = "") -> None:
 
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="print JSON for scripts")(func)
+
+
+def as_of_option(func: F) -> F:
+    return click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+                        help="take this date as today (deadlines of `missing` alerts) "
+                             "[default: $ZFXXGK_AS_OF or today]")(func)
+
+
+class DocumentedArgument(click.Argument):
+    """A positional argument with a help text, like an option's (click arguments have none)."""
+
+    def __init__(self, *args: Any, help: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = help

@@ -8,9 +8,8 @@ import sys
 import click
 from redis.exceptions import RedisError
 
+from archive.cli.crawling import report_run
 from archive.cli.options import config_options, resolve, writer_lock
-from archive.db import open_db
-from archive.runs import run_summary
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -48,8 +47,9 @@ def watch(cron: str | None, jitter: int | None, config: str | None, crawl_args: 
 def ingest(redis_url: str | None, follow: bool, config: str | None, db: str | None) -> None:
     """Write what the Redis workers of `zfxxgk crawl --redis` send into the archive: its one writer.
 
-    Takes the archive's lock, so it is the only process writing it; stops on
-    SIGTERM or Ctrl-C after the batch it is writing (a restart carries on).
+    Takes the archive's lock, so it is the only process writing it; prints each
+    run's summary and sends its alerts as the run ends; stops on SIGTERM or
+    Ctrl-C after the batch it is writing (a restart carries on).
     """
     from crawler.frontier import connect
     from crawler.ingest import Ingester
@@ -62,15 +62,11 @@ def ingest(redis_url: str | None, follow: bool, config: str | None, db: str | No
         server = connect(settings.redis)
     except RedisError as exc:
         raise click.ClickException(f"cannot reach Redis at {settings.redis}: {exc}") from exc
-    ingester = Ingester(server, settings, log=lambda line: click.echo(line, err=True))
+    ingester = Ingester(server, settings, log=lambda line: click.echo(line, err=True),
+                        on_finished=lambda run_id: report_run(settings, run_id, as_json=False))
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: ingester.stopping.set())
-    closed = ingester.run(follow=follow)
-    db_handle = open_db(settings.db)
-    for run_id in closed:
-        summary = run_summary(db_handle, run_id)
-        if summary:
-            click.echo("\n".join(summary.lines(settings.db)))
+    ingester.run(follow=follow)
 
 
 COMMANDS = [watch, ingest]

@@ -1,0 +1,205 @@
+"""Chinese full-text search over the archived text of every report version.
+
+Two FTS5 indexes hold one normalised form of each version's title and text
+(NFKC, traditional → simplified, lower case, no spaces between Chinese
+characters), so 復議 finds 复议 and ２０１９ finds 2019:
+
+* ``search_trigram`` (trigram tokenizer) answers terms of three or more
+  characters and keeps the normalised text for context snippets;
+* ``search_chars`` (contentless, one token per character) answers the one- and
+  two-character terms researchers mostly type (复议, 诉讼), as phrases of single
+  characters. The trigram index cannot match fewer than three characters, and
+  a word segmenter would miss a word it joined to its neighbour (行政复议), so
+  this index finds every text that contains the term.
+
+A query is split on spaces and every term must occur (AND). Indexing is
+explicit and batched (:func:`index_versions` after a batch of writes,
+:func:`forget_versions` before a version's text is rewritten by a re-parse,
+:func:`index_pending` to catch up): FTS triggers make bulk writes to a trigram
+table many times slower.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+
+def _t2s_table() -> dict[int, str]:
+    """OpenCC's traditional → simplified character table (first candidate), for ``str.translate``.
+
+    Character by character, unlike OpenCC's phrase-aware conversion, but many
+    times faster, and the index and the queries are folded the same way.
+    """
+    path = importlib.resources.files("opencc") / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        if len(source) == 1 and targets:
+            table[ord(source)] = targets.split(" ")[0]
+    return table
+
+
+_T2S = _t2s_table()
+_HAN = r"[\u2e80-\u9fff\uf900-\ufaff]"
+_HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
+_SPACES = re.compile(r"\s+")
+# Stands in for punctuation in the per-character index, so 复，议 is not 复议.
+_SEPARATOR = "\ue000"
+_BATCH = 200
+TRIGRAM_MIN = 3
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """The two FTS5 tables; rowid is ``report_versions.id``."""
+    db.execute("create virtual table search_trigram using fts5(body, tokenize='trigram')")
+    db.execute("create virtual table search_chars using fts5(body, content='', tokenize='unicode61')")
+
+
+def normalise(text: str) -> str:
+    """The form both the index and the queries are reduced to."""
+    text = unicodedata.normalize("NFKC", text).translate(_T2S)
+    text = _HAN_GAP.sub("", text)
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def _char_tokens(text: str) -> str:
+    return " ".join(ch if ch.isalnum() else _SEPARATOR for ch in text if not ch.isspace())
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search split into terms for the trigram index and terms for the per-character index."""
+
+    long: tuple[str, ...]
+    short: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, q: str) -> Query:
+        terms = [t for t in (normalise(word) for word in q.split()) if any(ch.isalnum() for ch in t)]
+        return cls(tuple(t for t in terms if len(t) >= TRIGRAM_MIN),
+                   tuple(t for t in terms if len(t) < TRIGRAM_MIN))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.long or self.short)
+
+    def trigram_match(self) -> str:
+        return " AND ".join(_phrase(t) for t in self.long)
+
+    def chars_match(self) -> str:
+        return " AND ".join(_phrase(_char_tokens(t)) for t in self.short)
+
+    def where(self, column: str, prefix: str = "zfxxgk") -> tuple[str, dict[str, str]]:
+        """SQL condition that ``column`` (a version id) matches every term, with its parameters."""
+        if self.empty:
+            return "0", {}
+        clauses, params = [], {}
+        if self.long:
+            clauses.append(f"{column} in (select rowid from search_trigram "
+                           f"where search_trigram match :{prefix}_long)")
+            params[f"{prefix}_long"] = self.trigram_match()
+        if self.short:
+            clauses.append(f"{column} in (select rowid from search_chars where search_chars match :{prefix}_short)")
+            params[f"{prefix}_short"] = self.chars_match()
+        return "(" + " and ".join(clauses) + ")", params
+
+    @property
+    def first(self) -> str:
+        return (self.long + self.short)[0] if not self.empty else ""
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _BATCH):
+        yield ids[start:start + _BATCH]
+
+
+def index_versions(db: sqlite_utils.Database, version_ids: Iterable[int]) -> int:
+    """Add these versions to both indexes (skipping any already there); returns how many were added.
+
+    Runs in the caller's transaction: call it after a batch of new versions is written.
+    """
+    added = 0
+    for chunk in _chunks(sorted(set(version_ids))):
+        marks = ",".join("?" * len(chunk))
+        done = {r[0] for r in db.execute(f"select rowid from search_trigram where rowid in ({marks})", chunk)}
+        rows = [(r[0], normalise(f"{r[1] or ''}\n{r[2] or ''}")) for r in db.execute(
+            f"select id, title, text from report_versions where id in ({marks})", chunk) if r[0] not in done]
+        db.conn.executemany("insert into search_trigram(rowid, body) values (?, ?)", rows)
+        db.conn.executemany("insert into search_chars(rowid, body) values (?, ?)",
+                            [(vid, _char_tokens(body)) for vid, body in rows])
+        added += len(rows)
+    return added
+
+
+def forget_versions(db: sqlite_utils.Database, version_ids: Iterable[int]) -> None:
+    """Take these versions out of both indexes (their text is about to change), in the caller's transaction.
+
+    The per-character index keeps no text, so its entries are deleted with the
+    tokens rebuilt from the normalised text the trigram index keeps.
+    """
+    for chunk in _chunks(sorted(set(version_ids))):
+        marks = ",".join("?" * len(chunk))
+        rows = [(r[0], _char_tokens(r[1])) for r in db.execute(
+            f"select rowid, body from search_trigram where rowid in ({marks})", chunk)]
+        db.conn.executemany("insert into search_chars(search_chars, rowid, body) values ('delete', ?, ?)", rows)
+        db.execute(f"delete from search_trigram where rowid in ({marks})", chunk)
+
+
+def index_pending(db: sqlite_utils.Database) -> int:
+    """Index every version not yet indexed (after an interrupted write or an upgrade), in one transaction."""
+    ids = [r[0] for r in db.execute(
+        "select id from report_versions where id not in (select rowid from search_trigram)")]
+    with db.conn:
+        return index_versions(db, ids)
+
+
+def rebuild(db: sqlite_utils.Database) -> int:
+    """Empty and refill both indexes (after a change of the normalisation)."""
+    with db.conn:
+        db.execute("delete from search_trigram")
+        db.execute("insert into search_chars(search_chars) values ('delete-all')")
+    return index_pending(db)
+
+
+def search_sql(q: str, limit: int = 50) -> tuple[str, dict[str, Any]]:
+    """SQL (and its parameters) listing reports with a version containing every term of ``q``, with context."""
+    query = Query.parse(q)
+    where, params = query.where("v.id")
+    sql = f"""
+        select r.id as report_id, r.agency, r.region, r.year, r.title, max(v.version) as version,
+               substr(t.body, max(1, instr(t.body, :zfxxgk_first) - 30), 90) as context
+        from report_versions v join reports r on r.id = v.report_id
+        join search_trigram t on t.rowid = v.id
+        where {where}
+        group by r.id order by r.year desc, r.agency limit :zfxxgk_limit"""
+    return sql, {**params, "zfxxgk_first": query.first, "zfxxgk_limit": limit}
+
+
+def search(db: sqlite_utils.Database, q: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Reports with a version that contains every term of ``q``, newest year first, with context."""
+    sql, params = search_sql(q, limit)
+    return list(db.query(sql, params))
+
+
+def highlight(context: str, q: str) -> list[tuple[str, bool]]:
+    """``context`` cut into (piece, is a search term) pieces, for marking the terms up safely."""
+    terms = sorted({t for t in (normalise(w) for w in q.split()) if t}, key=len, reverse=True)
+    if not terms:
+        return [(context, False)]
+    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    pieces, at = [], 0
+    for match in pattern.finditer(context):
+        pieces += [(context[at:match.start()], False), (match.group(), True)]
+        at = match.end()
+    return [p for p in [*pieces, (context[at:], False)] if p[0]]
