@@ -80,11 +80,12 @@ def memory_run(work: Path, pages: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=2000)
+    parser.add_argument("--reports", type=int, default=2000, help="0 to skip the throughput runs")
     parser.add_argument("--memory-pages", type=int, default=10000, help="0 to skip the memory run")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        crawl_ratio(Path(tmp), args.reports)
+    if args.reports:
+        with tempfile.TemporaryDirectory() as tmp:
+            crawl_ratio(Path(tmp), args.reports)
     if args.memory_pages:
         with tempfile.TemporaryDirectory() as tmp:
             memory_run(Path(tmp), args.memory_pages)
