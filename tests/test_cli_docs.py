@@ -33,3 +33,10 @@ def test_command_has_help(name):
 @pytest.mark.parametrize("name", COMMANDS)
 def test_command_in_readme(name):
     assert f"zfxxgk {name}" in README
+
+
+def test_every_alert_kind_has_a_place_in_the_crawl_summary():
+    from archive.alerts import KINDS
+    from archive.cli.crawling import SHOWN_FIRST
+
+    assert sorted(SHOWN_FIRST) == sorted(KINDS)

@@ -20,6 +20,8 @@ from archive.runs import run_summary
 
 
 SHOWN_ALERTS = 10  # the end-of-crawl summary stays on one screen; `zfxxgk alerts` lists them all
+SHOWN_FIRST = ["portal_shrank", "removed", "altered", "moved", "reappeared", "fetch_failed", "inconsistent",
+               "missing", "new"]
 
 
 @click.command()
@@ -128,7 +130,7 @@ def report_run(settings: Settings, run_id: int | None, as_json: bool) -> None:
     kinds = Counter(a.kind for a in raised)
     click.echo(f"{len(raised)} alerts" + (": " + ", ".join(f"{n} {k}" for k, n in kinds.most_common())
                                               if raised else ""))
-    echo_alerts(raised[::-1][:SHOWN_ALERTS], brief=True)
+    echo_alerts(sorted(raised, key=lambda a: SHOWN_FIRST.index(a.kind))[:SHOWN_ALERTS], brief=True)
     if len(raised) > SHOWN_ALERTS:
         click.echo(f"… and {len(raised) - SHOWN_ALERTS} more: zfxxgk alerts --limit {len(raised)}")
     echo_delivery(delivery, settings)
