@@ -28,4 +28,4 @@ test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) archive.db archive.db-* .zfxxgk warc
+	rm -rf $(VENV) archive.db archive.db-* archive.db.lock .zfxxgk warc build

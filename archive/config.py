@@ -60,6 +60,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("as_of", "", "date taken as today (YYYY-MM-DD) for deadline logic; empty: the real date"),
     Setting("browse_host", "127.0.0.1", "address `zfxxgk browse` listens on"),
     Setting("browse_port", 8001, "port `zfxxgk browse` listens on"),
+    Setting("redis", "", "redis://HOST:PORT/DB of a frontier shared by many crawler processes "
+            "(`zfxxgk crawl --redis`, `zfxxgk ingest`); empty: crawl alone"),
+    Setting("worker_timeout", 15.0, "seconds without a heartbeat after which a Redis worker counts as dead "
+            "and the requests it held go back to the frontier"),
+    Setting("cron", "0 3 * * *", "when `zfxxgk watch` starts a crawl (cron syntax, local time)"),
+    Setting("jitter", 300, "most seconds `zfxxgk watch` waits after the scheduled time (random, "
+            "so that many archives do not hit the portals at the same second)"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -93,6 +100,10 @@ class Settings:
     as_of: str
     browse_host: str
     browse_port: int
+    redis: str
+    worker_timeout: float
+    cron: str
+    jitter: int
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -44,6 +44,22 @@ def agency_key(portal: str, agency: str | None, code: str | None) -> str:
     return f"{portal}:{agency or code or 'unknown'}"
 
 
+def last_good_fetch(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
+    """The last full (200) answer for a URL, with its bytes: what a conditional request revalidates."""
+    row = next(db.query(
+        "select f.url, f.status, f.fetched_at, f.etag, f.last_modified, f.content_type, b.content "
+        "from fetches f join blobs b on b.sha256 = f.sha256 "
+        "where f.url = ? and f.status = 200 and coalesce(f.error, '') = '' order by f.id desc limit 1",
+        [url]), None)
+    return row
+
+
+def requests_per_host_since(db: sqlite_utils.Database, day: str) -> Counter[str]:
+    """Requests logged per host since the start of ``day`` (UTC), for the daily budget."""
+    rows = db.execute("select url from fetches where fetched_at >= ? and status != 0", [day])
+    return Counter(urlsplit(url).hostname or "" for (url,) in rows)
+
+
 class Archive:
     """The archive as one crawl run sees it."""
 
@@ -91,18 +107,10 @@ class Archive:
             self.flush()
 
     def last_good_fetch(self, url: str) -> dict[str, Any] | None:
-        """The last full (200) answer for a URL, with its bytes: what a conditional request revalidates."""
-        row = next(self.db.query(
-            "select f.url, f.status, f.fetched_at, f.etag, f.last_modified, f.content_type, b.content "
-            "from fetches f join blobs b on b.sha256 = f.sha256 "
-            "where f.url = ? and f.status = 200 and coalesce(f.error, '') = '' order by f.id desc limit 1",
-            [url]), None)
-        return row
+        return last_good_fetch(self.db, url)
 
     def requests_per_host_since(self, day: str) -> Counter[str]:
-        """Requests logged per host since the start of ``day`` (UTC), for the daily budget."""
-        rows = self.db.execute("select url from fetches where fetched_at >= ? and status != 0", [day])
-        return Counter(urlsplit(url).hostname or "" for (url,) in rows)
+        return requests_per_host_since(self.db, day)
 
     # -- WARC first captures ---------------------------------------------------
     def warc_original(self, sha256: str) -> dict[str, str] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
@@ -32,9 +32,15 @@ def content_hash(text: str, cells: list[dict[str, object]]) -> str:
     return digest.hexdigest()
 
 
+_CELL_FIELDS = tuple(f.name for f in fields(TidyCell))
+
+
 def cell_row(cell: TidyCell) -> dict[str, object]:
-    """A tidy cell as a ``cells`` row (``table`` is a reserved word in SQL, hence ``tbl``)."""
-    row = asdict(cell)
+    """A tidy cell as a ``cells`` row (``table`` is a reserved word in SQL, hence ``tbl``).
+
+    Read field by field: ``dataclasses.asdict`` deep-copies and cost 7 ms of a report's ~60 ms analysis.
+    """
+    row = {name: getattr(cell, name) for name in _CELL_FIELDS}
     row["tbl"] = row.pop("table")
     row["computed"] = int(cell.computed)
     return row

@@ -5,26 +5,32 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
-from scrapy import Spider, signals
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 from twisted.internet import task
 
 from archive.detect import Expectation, Policy, detect
+from archive.records import FetchRecord
 from archive.store import Archive
-from crawler.warc import WarcRecorder
+from crawler import lock
+from crawler.warc import Exchange, WarcRecorder
 
 
 class ArchiveRun:
     """The run's shared state, reachable by every component as ``crawler.zfxxgk``.
 
-    Opens the archive, records the run in it and keeps the run's WARC file;
-    when the run closes, change detection raises its alerts (``archive.detect``).
+    Takes the archive's writer lock (so a Scrapyd job or ``scrapy crawl`` is
+    refused like ``zfxxgk crawl`` while another writer runs), opens the archive,
+    records the run in it and keeps the run's WARC file; when the run closes,
+    change detection raises its alerts (``archive.detect``).
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         settings = crawler.settings
         self.settings = settings.getdict("ZFXXGK")
+        self.lock = lock.acquire(self.settings["db"], portal=settings.get("ZFXXGK_PORTAL", ""))
         self.archive = Archive(self.settings["db"])
         self.warc: WarcRecorder | None = None
         crawler.zfxxgk = self  # type: ignore[attr-defined]
@@ -52,6 +58,14 @@ class ArchiveRun:
         if self.progress:
             self.progress.start()
 
+    def log_answer(self, request: Request, response: Response, record: FetchRecord) -> None:
+        self.archive.record_fetch(record)
+        if self.warc:
+            self.warc.write(Exchange.of(request, response))
+
+    def log_failure(self, record: FetchRecord) -> None:
+        self.archive.record_fetch(record)
+
     def idle(self, spider: Spider) -> None:
         self.archive.flush()
 
@@ -66,6 +80,7 @@ class ArchiveRun:
             self.detect(spider)
         finally:
             self.archive.close()
+            self.lock.release()
 
     def detect(self, spider: Spider) -> None:
         """Raise the run's alerts; sending them is the command's job, outside the reactor."""

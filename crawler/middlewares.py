@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from archive.records import FetchRecord
-from archive.store import Archive, now
-from crawler.warc import WarcRecorder
+from archive.store import now
 from parsers.pages import block_reason
 
 
@@ -18,7 +19,11 @@ def _header(response: Response, name: bytes) -> str:
 
 
 class FetchLogMiddleware:
-    """Logs every answer and every failure to the archive, keeping the bytes of every full answer."""
+    """Logs every answer and every failure to the archive, keeping the bytes of every full answer.
+
+    The run (``crawler.zfxxgk``) takes each record: a local run writes it and the
+    WARC record itself, a Redis worker sends both to the ingester in one message.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -29,12 +34,8 @@ class FetchLogMiddleware:
         return cls(crawler)
 
     @property
-    def archive(self) -> Archive:
-        return self.crawler.zfxxgk.archive  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def warc(self) -> WarcRecorder | None:
-        return self.crawler.zfxxgk.warc  # type: ignore[attr-defined,no-any-return]
+    def run(self) -> Any:
+        return self.crawler.zfxxgk  # type: ignore[attr-defined]
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         self.stats.inc_value("zfxxgk/bytes_received", len(response.body))
@@ -43,7 +44,7 @@ class FetchLogMiddleware:
         request.meta["blocked"] = blocked
         if blocked or response.status >= 400:
             self.stats.inc_value("zfxxgk/errors")
-        self.archive.record_fetch(FetchRecord(
+        self.run.log_answer(request, response, FetchRecord(
             url=request.url,
             role=request.meta.get("role", ""),
             status=response.status,
@@ -56,14 +57,12 @@ class FetchLogMiddleware:
             bytes=len(response.body),
             error=blocked or "",
         ))
-        if self.warc:
-            self.warc.write(request, response)
         return response
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
         if not isinstance(exception, IgnoreRequest):
             self.stats.inc_value("zfxxgk/errors")
-        self.archive.record_fetch(FetchRecord(
+        self.run.log_failure(FetchRecord(
             url=request.url,
             role=request.meta.get("role", ""),
             status=0,

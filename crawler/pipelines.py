@@ -16,6 +16,29 @@ from crawler.analysis import analyse
 from crawler.items import ReportItem
 
 
+def fill_failed(item: ReportItem, archive: Any) -> int:
+    """A piece that failed this time is read from its archived copy, so a failed fetch never changes a report.
+
+    Without an archived copy the report is stored as incomplete, with the reason.
+    Returns how many pieces were filled.
+    """
+    filled = 0
+    for doc in item.docs:
+        if not doc.error or doc.body:
+            continue
+        prior = archive.last_good_fetch(doc.url)
+        if prior is not None:
+            doc.body, doc.content_type = prior["content"], prior["content_type"] or ""
+            doc.sha256, doc.from_cache = hashlib.sha256(doc.body).hexdigest(), True
+            doc.error = f"archived copy used: {doc.error}"
+            filled += 1
+    return filled
+
+
+def missing_pieces(item: ReportItem) -> bool:
+    return any(doc.error and not doc.body for doc in item.docs)
+
+
 class ArchivePipeline:
     """Keeps the reactor thread free: trafilatura and the parsers run in ``workers`` processes."""
 
@@ -41,19 +64,7 @@ class ArchivePipeline:
             self.pool.shutdown(wait=True)
 
     def fill_failed(self, item: ReportItem) -> None:
-        """A piece that failed this time is read from its archived copy, so a failed fetch never changes a report.
-
-        Without an archived copy the report is stored as incomplete, with the reason.
-        """
-        for doc in item.docs:
-            if not doc.error:
-                continue
-            prior = self.archive.last_good_fetch(doc.url)
-            if prior is not None:
-                doc.body, doc.content_type = prior["content"], prior["content_type"] or ""
-                doc.sha256, doc.from_cache = hashlib.sha256(doc.body).hexdigest(), True
-                doc.error = f"archived copy used: {doc.error}"
-                self.crawler.stats.inc_value("zfxxgk/archived_copy_used")
+        self.crawler.stats.inc_value("zfxxgk/archived_copy_used", fill_failed(item, self.archive))
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, ReportItem):

@@ -2,7 +2,9 @@
 
 A definition names its CMS family; the family's defaults (``families.toml``)
 supply every rule the portal does not override, so a new site of a known
-family needs only a name, a base URL and its start pages.
+family needs only a name, a base URL and its start pages. The files are read
+with ``importlib.resources``, so they are found inside a zipped egg too (as
+Scrapyd runs the project), not only on disk.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from parsers.pages import PageRules
 
-PORTALS_DIR = Path(__file__).with_name("portals")
-FAMILIES_FILE = PORTALS_DIR / "families.toml"
+PORTALS_DIR: Traversable = files("crawler") / "portals"
+FAMILIES_FILE = "families.toml"
 _RULE_KEYS = {f for f in PageRules.__dataclass_fields__}
 
 
@@ -62,24 +65,24 @@ class Portal:
         return int(match["year"]) if match else None
 
 
-def _families() -> dict[str, dict[str, Any]]:
-    return tomllib.loads(FAMILIES_FILE.read_text(encoding="utf-8"))
+def _families(directory: Traversable) -> dict[str, dict[str, Any]]:
+    return tomllib.loads((directory / FAMILIES_FILE).read_text(encoding="utf-8"))
 
 
 def _tuples(data: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
 
 
-def load_portal(name: str, directory: Path = PORTALS_DIR) -> Portal:
+def load_portal(name: str, directory: Traversable = PORTALS_DIR) -> Portal:
     path = directory / f"{name}.toml"
-    if not path.exists():
+    if not path.is_file():
         known = ", ".join(portal_names(directory))
         raise PortalError(f"no portal {name!r} (known: {known})")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise PortalError(f"{path}: {exc}") from exc
-    families = _families()
+    families = _families(directory)
     family = data.get("family", "trs")
     if family not in families:
         raise PortalError(f"{path}: unknown family {family!r} (known: {', '.join(families)})")
@@ -106,5 +109,6 @@ def load_portal(name: str, directory: Path = PORTALS_DIR) -> Portal:
     )
 
 
-def portal_names(directory: Path = PORTALS_DIR) -> list[str]:
-    return sorted(p.stem for p in directory.glob("*.toml") if p.name != FAMILIES_FILE.name)
+def portal_names(directory: Traversable = PORTALS_DIR) -> list[str]:
+    return sorted(p.name.removesuffix(".toml") for p in directory.iterdir()
+                  if p.name.endswith(".toml") and p.name != FAMILIES_FILE)

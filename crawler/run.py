@@ -12,6 +12,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
 from archive.config import Settings
+from crawler.redis_mode import redis_settings
 from crawler.settings import scrapy_settings
 from crawler.spiders.portal import PortalSpider
 
@@ -53,6 +54,9 @@ def crawl(settings: Settings, request: CrawlRequest) -> dict[str, Any]:
 
     The job directory is kept until the crawl finishes, so a crawl killed at any
     point can be resumed with ``resume=True``; a fresh crawl starts from a clean one.
+    With ``settings.redis`` the process is one worker of a shared crawl instead:
+    its frontier lives in Redis (so there is no job directory) and its records
+    go to ``zfxxgk ingest``.
     """
     jobdir = jobdir_for(settings, request.portal)
     if not request.resume and jobdir.exists():
@@ -61,11 +65,15 @@ def crawl(settings: Settings, request: CrawlRequest) -> dict[str, Any]:
         logging.getLogger(__name__).warning("the interrupted crawl's request queue was not closed cleanly: "
                                             "re-walking the lists instead")
     values = scrapy_settings(settings)
+    if settings.redis:
+        values.update(redis_settings(settings))
+    else:
+        values["JOBDIR"] = str(jobdir)
     values.update({
-        "JOBDIR": str(jobdir),
         "ZFXXGK_FULL_FETCH": request.full,
         "ZFXXGK_RESUME": request.resume,
         "ZFXXGK_PROGRESS": request.progress,
+        "ZFXXGK_PORTAL": request.portal,
     })
     if request.progress:
         log = Path(settings.jobdir) / "logs" / f"{request.portal}.log"

@@ -10,6 +10,7 @@ content encodings are dropped from the stored headers to keep them true.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
 from io import BytesIO
@@ -36,6 +37,25 @@ def _headers(pairs: Any) -> list[tuple[str, str]]:
     return out
 
 
+@dataclass
+class Exchange:
+    """One request and its answer as plain values, so a Redis worker can send it to the ingester's WARC."""
+
+    url: str
+    method: str
+    request_headers: list[tuple[str, str]]
+    request_body: bytes
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    @classmethod
+    def of(cls, request: Request, response: Response) -> Exchange:
+        return cls(url=request.url, method=request.method, request_headers=_headers(request.headers),
+                   request_body=request.body or b"", status=response.status,
+                   headers=_headers(response.headers), body=response.body)
+
+
 class WarcRecorder:
     """Writes request and response (or revisit) records for one run."""
 
@@ -49,43 +69,42 @@ class WarcRecorder:
         self.writer.write_record(self.writer.create_warcinfo_record(
             self.path.name, {"software": "zfxxgk", "format": f"WARC File Format {WARC_VERSION[5:]}"}))
 
-    def _request_record(self, request: Request) -> Any:
-        target = request.url.split("://", 1)[-1]
+    def _request_record(self, ex: Exchange) -> Any:
+        target = ex.url.split("://", 1)[-1]
         path = "/" + target.split("/", 1)[1] if "/" in target else "/"
-        headers = StatusAndHeaders(f"{request.method} {path} HTTP/1.1", _headers(request.headers),
-                                   is_http_request=True)
-        return self.writer.create_warc_record(request.url, "request", payload=BytesIO(request.body or b""),
-                                              length=len(request.body or b""), http_headers=headers)
+        headers = StatusAndHeaders(f"{ex.method} {path} HTTP/1.1", ex.request_headers, is_http_request=True)
+        return self.writer.create_warc_record(ex.url, "request", payload=BytesIO(ex.request_body),
+                                              length=len(ex.request_body), http_headers=headers)
 
-    def write(self, request: Request, response: Response) -> None:
-        status = response.status
+    def write(self, ex: Exchange) -> None:
+        status = ex.status
         try:
             phrase = HTTPStatus(status).phrase
         except ValueError:
             phrase = ""
-        headers = _headers(response.headers) + [("Content-Length", str(len(response.body)))]
+        headers = ex.headers + [("Content-Length", str(len(ex.body)))]
         http = StatusAndHeaders(f"{status} {phrase}".strip(), headers, protocol="HTTP/1.1")
-        sha = hashlib.sha256(response.body).hexdigest()
-        original = self.archive.warc_original(sha) if status != 304 else self.archive.warc_original_for_url(request.url)
+        sha = hashlib.sha256(ex.body).hexdigest()
+        original = self.archive.warc_original(sha) if status != 304 else self.archive.warc_original_for_url(ex.url)
         if status == 304:
-            record = self.writer.create_warc_record(request.url, "revisit", http_headers=http)
+            record = self.writer.create_warc_record(ex.url, "revisit", http_headers=http)
             record.rec_headers.add_header("WARC-Profile", NOT_MODIFIED_PROFILE)
             if original:
                 record.rec_headers.add_header("WARC-Refers-To-Target-URI", original["uri"])
                 record.rec_headers.add_header("WARC-Refers-To-Date", original["date"])
-        elif original and response.body:
-            record = self.writer.create_revisit_record(request.url, original["digest"], original["uri"],
+        elif original and ex.body:
+            record = self.writer.create_revisit_record(ex.url, original["digest"], original["uri"],
                                                        original["date"], http_headers=http)
         else:
-            record = self.writer.create_warc_record(request.url, "response", payload=BytesIO(response.body),
-                                                    length=len(response.body), http_headers=http)
-        request_record = self._request_record(request)
+            record = self.writer.create_warc_record(ex.url, "response", payload=BytesIO(ex.body),
+                                                    length=len(ex.body), http_headers=http)
+        request_record = self._request_record(ex)
         request_record.rec_headers.add_header("WARC-Concurrent-To", record.rec_headers.get_header("WARC-Record-ID"))
         self.writer.write_record(record)
         self.writer.write_record(request_record)
-        if record.rec_type == "response" and response.body:
+        if record.rec_type == "response" and ex.body:
             self.archive.note_warc_payload(sha, record.rec_headers.get_header("WARC-Payload-Digest"),
-                                           request.url, record.rec_headers.get_header("WARC-Date"),
+                                           ex.url, record.rec_headers.get_header("WARC-Date"),
                                            self.path.name)
 
     def close(self) -> None:

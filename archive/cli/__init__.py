@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from archive.cli import alerts, browsing, crawling, reports
+from archive.cli import alerts, browsing, crawling, reports, scheduling
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -24,6 +24,6 @@ def main() -> None:
     """
 
 
-for module in (crawling, reports, alerts, browsing):
+for module in (crawling, reports, alerts, browsing, scheduling):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -9,7 +9,8 @@ import click
 import sqlite_utils
 
 from archive.alerts import KINDS, Alert, AlertError, list_alerts
-from archive.cli.options import DocumentedArgument, as_of_option, config_options, json_option, resolve
+from archive.cli.options import (DocumentedArgument, as_of_option, config_options, json_option, resolve,
+                                 writer_lock)
 from archive.config import Settings
 from archive.db import ArchiveError, open_db
 from archive.detect import Expectation, Policy, detect
@@ -151,6 +152,7 @@ def detect_cmd(portal: str | None, as_of: str | None, config: str | None, db: st
     from crawler.portal import PortalError, load_portal
 
     settings = resolve(config, db=db, as_of=as_of)
+    writer_lock(settings)
     archive = _open(settings.db)
     sql = "select portal, max(id) as id from runs " + ("where portal = ? " if portal else "") + "group by portal"
     raised: list[Alert] = []
@@ -179,6 +181,7 @@ def deliver_cmd(config: str | None, db: str | None) -> None:
     and by every later crawl, and one that succeeded is never sent again.
     """
     settings = resolve(config, db=db)
+    writer_lock(settings)
     if not settings.notify:
         click.echo("no notify destinations configured (setting notify, or ZFXXGK_NOTIFY)")
     echo_delivery(publish(_open(settings.db), settings), settings)

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from archive.cli.options import config_options, json_option, resolve
+from archive.cli.options import config_options, json_option, resolve, writer_lock
 from archive.db import ArchiveError, open_db
 
 
@@ -116,6 +116,7 @@ def reindex(rebuild: bool, config: str | None, db: str | None) -> None:
     settings = resolve(config, db=db)
     if not Path(settings.db).exists():
         raise click.ClickException(f"no archive at {settings.db}")
+    writer_lock(settings)
     archive = open_db(settings.db)
     count = search.rebuild(archive) if rebuild else search.index_pending(archive)
     click.echo(f"indexed {count} report versions")

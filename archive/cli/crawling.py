@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import click
+from redis.exceptions import RedisError
 
 from archive.alerts import list_alerts
 from archive.cli.alerts import echo_alerts, echo_delivery, publish
-from archive.cli.options import as_of_option, config_options, json_option, resolve
+from archive.cli.options import as_of_option, config_options, json_option, resolve, writer_lock
+from archive.config import Settings
 from archive.db import open_db
 from archive.runs import run_summary
 
@@ -32,23 +34,60 @@ SHOWN_FIRST = ["portal_shrank", "removed", "altered", "moved", "reappeared", "fe
 @click.option("--resume", is_flag=True, help="continue the last crawl of this portal that did not finish")
 @click.option("--contact", default=None, help="e-mail or URL added to the User-Agent")
 @click.option("--download-delay", type=float, default=None, help="seconds between requests to one domain")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="redis://HOST:PORT/DB: be one worker of a crawl shared through Redis; "
+              "`zfxxgk ingest` writes the archive")
 @as_of_option
 @config_options
 @json_option
 def crawl(portal: str | None, base_url: str | None, agency: str | None, year: int | None, full: bool,
-          resume: bool, contact: str | None, download_delay: float | None, as_of: str | None,
-          config: str | None, db: str | None, as_json: bool) -> None:
+          resume: bool, contact: str | None, download_delay: float | None, redis_url: str | None,
+          as_of: str | None, config: str | None, db: str | None, as_json: bool) -> None:
     """Crawl a portal into the archive, then print what the run stored and the alerts it raised.
 
     Report pages and attachments already archived are revalidated with
     conditional requests; a crawl killed at any point continues with --resume.
     Alerts go to the notify destinations and the feed file at the end.
+    With --redis, start the same command on any number of machines: they share
+    one frontier and survive each other's death, while `zfxxgk ingest` writes.
     """
+    settings = resolve(config, db=db, contact=contact, download_delay=download_delay, as_of=as_of,
+                       redis=redis_url)
+    if settings.redis:
+        _redis_worker(settings, portal, base_url, agency, year, full, as_json)
+        return
+    _crawl_alone(settings, portal, base_url, agency, year, full, resume, download_delay, as_json)
+
+
+def _redis_worker(settings: Settings, portal: str | None, base_url: str | None, agency: str | None,
+                  year: int | None, full: bool, as_json: bool) -> None:
+    from crawler.portal import PortalError, load_portal
+    from crawler.run import CrawlRequest, crawl as run_crawl
+
+    if portal is None:
+        raise click.ClickException("a Redis worker needs --portal (and --base-url for a local copy)")
+    try:
+        load_portal(portal)
+        stats = run_crawl(settings, CrawlRequest(portal=portal, base_url=base_url, agency=agency, year=year,
+                                                 full=full, progress=sys.stderr.isatty() and not as_json))
+    except (PortalError, ValueError, RedisError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    keys = ("zfxxgk/crawl_id", "finish_reason", "response_received_count", "item_scraped_count", "zfxxgk/errors")
+    summary = {k: stats.get(k) for k in keys}
+    click.echo(json.dumps(summary, ensure_ascii=False, default=str) if as_json else
+               f"worker done: crawl {summary['zfxxgk/crawl_id']} ({summary['finish_reason']}), "
+               f"{summary['response_received_count']} responses, {summary['item_scraped_count']} reports sent")
+    if stats.get("finish_reason") != "finished":
+        sys.exit(1)
+
+
+def _crawl_alone(settings: Settings, portal: str | None, base_url: str | None, agency: str | None,
+                 year: int | None, full: bool, resume: bool, download_delay: float | None, as_json: bool) -> None:
     from crawler.portal import PortalError, load_portal
     from crawler.run import CrawlRequest, crawl as run_crawl
 
     sample = None
-    settings = resolve(config, db=db, contact=contact, download_delay=download_delay, as_of=as_of)
+    writer_lock(settings, portal or "sample")
     if portal is None:
         from crawler.sample.server import SampleServer
 
@@ -59,7 +98,7 @@ def crawl(portal: str | None, base_url: str | None, agency: str | None, year: in
                                        "(set ZFXXGK_SAMPLE_PORT or sample_port to a free port)") from exc
         portal, base_url = "sample", sample.url
         if download_delay is None:
-            settings = resolve(config, db=db, contact=contact, download_delay=0.0, as_of=as_of)
+            settings = replace(settings, download_delay=0.0)
     try:
         load_portal(portal)
         stats = run_crawl(settings, CrawlRequest(portal=portal, base_url=base_url, agency=agency, year=year,
@@ -70,8 +109,15 @@ def crawl(portal: str | None, base_url: str | None, agency: str | None, year: in
     finally:
         if sample:
             sample.stop()
+    report_run(settings, stats.get("zfxxgk/run_id"), as_json)
+    if stats.get("finish_reason") != "finished":
+        sys.exit(1)
+
+
+def report_run(settings: Settings, run_id: int | None, as_json: bool) -> None:
+    """The end-of-run summary with the alerts the run raised, and their delivery (also used by `zfxxgk ingest`)."""
     archive = open_db(settings.db)
-    summary = run_summary(archive, stats.get("zfxxgk/run_id"))
+    summary = run_summary(archive, run_id)
     if summary is None:
         raise click.ClickException("the crawl did not start; see the log above")
     raised = list_alerts(archive, run_id=summary.run_id)
@@ -79,17 +125,15 @@ def crawl(portal: str | None, base_url: str | None, agency: str | None, year: in
     if as_json:
         click.echo(json.dumps({**summary.as_dict(), "alerts": [a.as_dict() for a in raised],
                                "delivery": asdict(delivery)}, ensure_ascii=False, indent=2))
-    else:
-        click.echo("\n".join(summary.lines(settings.db)))
-        kinds = Counter(a.kind for a in raised)
-        click.echo(f"{len(raised)} alerts" + (": " + ", ".join(f"{n} {k}" for k, n in kinds.most_common())
-                                                  if raised else ""))
-        echo_alerts(sorted(raised, key=lambda a: SHOWN_FIRST.index(a.kind))[:SHOWN_ALERTS], brief=True)
-        if len(raised) > SHOWN_ALERTS:
-            click.echo(f"… and {len(raised) - SHOWN_ALERTS} more: zfxxgk alerts --limit {len(raised)}")
-        echo_delivery(delivery, settings)
-    if stats.get("finish_reason") != "finished":
-        sys.exit(1)
+        return
+    click.echo("\n".join(summary.lines(settings.db)))
+    kinds = Counter(a.kind for a in raised)
+    click.echo(f"{len(raised)} alerts" + (": " + ", ".join(f"{n} {k}" for k, n in kinds.most_common())
+                                              if raised else ""))
+    echo_alerts(sorted(raised, key=lambda a: SHOWN_FIRST.index(a.kind))[:SHOWN_ALERTS], brief=True)
+    if len(raised) > SHOWN_ALERTS:
+        click.echo(f"… and {len(raised) - SHOWN_ALERTS} more: zfxxgk alerts --limit {len(raised)}")
+    echo_delivery(delivery, settings)
 
 
 @click.command()

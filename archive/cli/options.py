@@ -27,6 +27,16 @@ def resolve(config: str | None, **flags: Any) -> Settings:
         raise click.ClickException(str(exc)) from exc
 
 
+def writer_lock(settings: Settings, portal: str = "") -> None:
+    """Take the archive's single-writer lock for this process, or stop at once naming the holder."""
+    from crawler.lock import LockHeld, acquire
+
+    try:
+        acquire(settings.db, portal=portal)
+    except LockHeld as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="print JSON for scripts")(func)
 

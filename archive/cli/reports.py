@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from archive.cli.options import config_options, json_option, resolve
+from archive.cli.options import config_options, json_option, resolve, writer_lock
 from archive.db import ArchiveError, open_db
 
 
@@ -87,6 +87,7 @@ def reparse_cmd(config: str | None, db: str | None, as_json: bool) -> None:
     from crawler.reparse import reparse_all
 
     settings = resolve(config, db=db)
+    writer_lock(settings)
     archive = Archive(settings.db)
     total = archive.db["report_versions"].count
     changed = 0

@@ -17,7 +17,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.items import FetchedDoc, ReportItem
-from crawler.portal import Portal, load_portal
+from crawler.portal import PORTALS_DIR, Portal, load_portal
 from parsers.pages import Link, read_detail_page, read_list_page
 from parsers.documents import decode_html
 
@@ -47,6 +47,7 @@ class PortalSpider(scrapy.Spider):
         if not definition.base_url:
             raise ValueError(f"portal {portal!r} has no base URL: give one with --base-url")
         self.portal = definition
+        self.logger.info("portal definition %s", PORTALS_DIR / f"{portal}.toml")
         self.allowed_domains = list(definition.allowed_domains)
         self.agency = agency
         self.year = int(year) if year else None

@@ -1,0 +1,96 @@
+"""Full pipeline against baselines measured in the same run, on a generated bulk portal served on loopback.
+
+    .venv/bin/python bench/pipeline.py [--reports 2000] [--memory-pages 10000]
+
+1. crawl: `zfxxgk crawl` (fetch, extract, parse, archive, WARC) pages/s ÷ a bare
+   Scrapy spider with default settings that only fetches the same pages
+   (bench/bare_spider.py); the issue asks for at least 0.3 on 2 cores;
+2. analysis: extraction + parsing of the same report pages through the
+   pipeline's process pool ÷ trafilatura alone (with tables) on one core, no
+   network; the issue asks for at least 1.5;
+3. memory: peak resident memory of a crawl of about ``--memory-pages`` pages
+   (the crawler process, and with its analysis pool); the issue asks for < 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import trafilatura
+from harness import bare_crawl, bulk_portal, cpu_note, full_crawl, mb, measure
+
+from crawler.analysis import analyse
+from crawler.items import FetchedDoc, ReportItem
+from crawler.portal import load_portal
+from parsers.documents import decode_html
+from parsers.pages import read_detail_page
+
+
+def report_items(site: Path, n: int) -> tuple[list[ReportItem], list[str]]:
+    """The first ``n`` report pages as the spider hands them to the pipeline, and their HTML."""
+    rules = load_portal("beijing").rules
+    items, pages = [], []
+    for path in sorted(site.glob("gongkai/zfxxgk/gknb/*/t*.html"))[:n]:
+        body, url = path.read_bytes(), f"http://127.0.0.1/{path.relative_to(site)}"
+        html = decode_html(body)[0]
+        detail = read_detail_page(html, url, rules)
+        items.append(ReportItem(portal="beijing", url=url, list_url="", link_title=detail.title or "",
+                                title=detail.title, published=detail.published, body_html=detail.body_html,
+                                docs=[FetchedDoc(url=url, role="page", status=200, body=body,
+                                                 content_type="text/html")]))
+        pages.append(html)
+    return items, pages
+
+
+def analysis_ratio(site: Path, n: int, workers: int) -> tuple[float, float]:
+    """Pages/s of the pipeline's analysis pool and of trafilatura alone on one core."""
+    items, pages = report_items(site, n)
+    _, alone = measure(lambda: [trafilatura.extract(p, include_tables=True) for p in pages])
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        list(pool.map(analyse, items[:workers * 2]))  # start the workers before timing
+        _, pooled = measure(lambda: list(pool.map(analyse, items, chunksize=4)))
+    return n / pooled, n / alone
+
+
+def crawl_ratio(work: Path, reports: int) -> None:
+    with bulk_portal(work, reports) as server:
+        bare = bare_crawl(server)
+        full, memory = full_crawl(server, work)
+    print(f"bare Scrapy spider, default settings: {bare.per_second:7.1f} pages/s ({bare.pages} pages)")
+    print(f"zfxxgk crawl, full pipeline:          {full.per_second:7.1f} pages/s ({full.pages} pages), "
+          f"peak memory {mb(memory.main)} (with the analysis pool {mb(memory.tree)})")
+    print(f"  → full ÷ bare = {full.per_second / bare.per_second:.2f}  (target ≥ 0.3)")
+    pooled, alone = analysis_ratio(work / "site", min(reports, 400), workers=2)
+    print(f"trafilatura alone, one core:          {alone:7.1f} pages/s")
+    print(f"extraction + parsing, pool of 2:      {pooled:7.1f} pages/s")
+    print(f"  → pipeline analysis ÷ trafilatura = {pooled / alone:.2f}  (target ≥ 1.5)")
+
+
+def memory_run(work: Path, pages: int) -> None:
+    reports = pages * 20 // 21  # one list page per 20 reports
+    with bulk_portal(work, reports) as server:
+        full, memory = full_crawl(server, work)
+    print(f"crawl of {full.pages} pages: peak memory {mb(memory.main)} in the crawler process, "
+          f"{mb(memory.tree)} with its analysis pool  (target < 500 MB); {full.per_second:.1f} pages/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=2000, help="0 to skip the throughput runs")
+    parser.add_argument("--memory-pages", type=int, default=10000, help="0 to skip the memory run")
+    args = parser.parse_args()
+    if args.reports:
+        with tempfile.TemporaryDirectory() as tmp:
+            crawl_ratio(Path(tmp), args.reports)
+    if args.memory_pages:
+        with tempfile.TemporaryDirectory() as tmp:
+            memory_run(Path(tmp), args.memory_pages)
+    print(cpu_note())
+
+
+if __name__ == "__main__":
+    main()
