@@ -7,30 +7,11 @@ fails says which row or column broke it. Failed checks never drop a record.
 from __future__ import annotations
 
 from .narrative import stated_requests
-from .records import APPEAL_GROUPS, REQUEST_COLUMNS, Check, Indicator, Report
+from .records import APPEAL_GROUPS, REQUEST_COLUMNS, REQUEST_ROWS, Check, Indicator, Report
 
 _APPLICANTS = REQUEST_COLUMNS[:-1]
-_OUTCOME_ROWS = (
-    "granted",
-    "partly_granted",
-    "withheld_state_secret",
-    "withheld_other_law",
-    "withheld_security_stability",
-    "withheld_third_party",
-    "withheld_internal_affairs",
-    "withheld_process_info",
-    "withheld_enforcement_file",
-    "withheld_query_matter",
-    "unavailable_not_held",
-    "unavailable_needs_creation",
-    "unavailable_unclear",
-    "rejected_petition",
-    "rejected_duplicate",
-    "rejected_publication",
-    "rejected_excessive",
-    "rejected_confirmation",
-    "other",
-)
+# Outcome rows counted once in 三(七) 总计: from 予以公开 to 三(六) 其他处理, whose gb-2021 sub-rows are in "other".
+_OUTCOME_ROWS = REQUEST_ROWS[REQUEST_ROWS.index("granted"):REQUEST_ROWS.index("other") + 1]
 
 
 def _cell(report: Report, row: str, col: str) -> int | None:

@@ -10,6 +10,7 @@ import pytest
 
 import archive_fixture
 from browse_server import Served, browse_server
+from support import archive_state, run_cli
 from crawler.sample.manifest import load_manifest
 from crawler.sample.server import PACKAGE as SAMPLE_PACKAGE
 from crawler.sample.server import SampleServer
@@ -68,3 +69,18 @@ def served(archive_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """A copy of the fixture archive served by `zfxxgk browse` for the session."""
     with browse_server(Path(shutil.copy(archive_path, tmp_path_factory.mktemp("served") / "archive.db"))) as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def module_server() -> Iterator[SampleServer]:
+    """One sample server for a module whose crawls must compare URLs."""
+    with SampleServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def reference_state(module_server: SampleServer, tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
+    """The archive state of one uninterrupted single-process crawl of the sample, to compare others with."""
+    work = tmp_path_factory.mktemp("reference")
+    run_cli("crawl", "--portal", "sample", "--base-url", module_server.url, "--db", "ref.db", cwd=work)
+    return archive_state(work / "ref.db")

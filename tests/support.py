@@ -41,3 +41,9 @@ def manifest(state: str = "site") -> dict[str, Any]:
 def query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql, params).fetchall()
+
+
+def archive_state(db: Path) -> list[tuple[Any, ...]]:
+    """What two crawls of the same portal must agree on: every report's URL with each version's hash."""
+    return sorted(query(db, "select r.url, v.version, v.content_hash from reports r "
+                            "join report_versions v on v.report_id = r.id"))

@@ -1,4 +1,4 @@
-"""Scale-out on a real redis-server: two workers and one ingester crawl the sample portal; one worker is
+"""Scale-out on a real redis-module_server: two workers and one ingester crawl the sample portal; one worker is
 SIGKILLed mid-crawl; every report is fetched once (twice only if the dead worker held it) and the archive
 equals a single-process crawl's."""
 
@@ -16,37 +16,18 @@ from pathlib import Path
 import pytest
 import redis
 from redis_support import redis_server
-from support import ZFXXGK, manifest, query, run_cli
+from support import ZFXXGK, archive_state, manifest, query, run_cli
 
-from crawler.sample.server import SampleServer
 
 pytestmark = pytest.mark.redis
 
 WORKER_ENV = {"ZFXXGK_DOWNLOAD_DELAY": "0.2", "ZFXXGK_WORKER_TIMEOUT": "3"}
 
 
-def archive_state(db: Path) -> list[tuple]:
-    return sorted(query(db, "select r.url, v.version, v.content_hash from reports r "
-                            "join report_versions v on v.report_id = r.id"))
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     with redis_server(tmp_path_factory.mktemp("redis")) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SampleServer() as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def reference(server, tmp_path_factory):
-    work = tmp_path_factory.mktemp("reference")
-    run_cli("crawl", "--portal", "sample", "--base-url", server.url, "--db", "ref.db", cwd=work)
-    return archive_state(work / "ref.db")
 
 
 def start(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -70,18 +51,18 @@ def wait_until(predicate, timeout: float, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def killed_crawl(redis_url, server, tmp_path_factory):
+def killed_crawl(redis_url, module_server, tmp_path_factory):
     """Two workers and an ingester; the second worker is SIGKILLed while it holds requests."""
     work = tmp_path_factory.mktemp("shared")
-    server.clear_log()
+    module_server.clear_log()
     client = redis.Redis.from_url(redis_url)
-    worker_args = ["crawl", "--redis", redis_url, "--portal", "sample", "--base-url", server.url,
+    worker_args = ["crawl", "--redis", redis_url, "--portal", "sample", "--base-url", module_server.url,
                    "--db", "worker-has-no-archive.db", "--json"]
     ingester = start(["ingest", "--redis", redis_url, "--db", "r.db"], work, {})
     first = start(worker_args, work, WORKER_ENV)
     second = start(worker_args, work, WORKER_ENV)
     try:
-        wait_until(lambda: len(server.log) > 15 and held_by(client, second.pid) > 0, 120,
+        wait_until(lambda: len(module_server.log) > 15 and held_by(client, second.pid) > 0, 120,
                    "the second worker to hold requests mid-crawl")
         second.send_signal(signal.SIGKILL)
         second.wait()
@@ -93,13 +74,13 @@ def killed_crawl(redis_url, server, tmp_path_factory):
         for proc in (first, second, ingester):
             if proc.poll() is None:
                 proc.kill()
-    return work, Counter(e.path for e in server.log if e.method == "GET")
+    return work, Counter(e.path for e in module_server.log if e.method == "GET")
 
 
-def test_two_workers_one_killed(killed_crawl, redis_url, reference):
+def test_two_workers_one_killed(killed_crawl, redis_url, reference_state):
     work, gets = killed_crawl
     db = work / "r.db"
-    assert archive_state(db) == reference
+    assert archive_state(db) == reference_state
     (status, stats), = query(db, "select status, stats from runs")
     requeued = json.loads(stats)["zfxxgk/requeued"]
     assert status == "finished" and requeued >= 1, "the dead worker's requests went back to the frontier"
@@ -111,16 +92,16 @@ def test_two_workers_one_killed(killed_crawl, redis_url, reference):
     assert not redis.Redis.from_url(redis_url).keys("zfxxgk:sample:*:queue"), "the finished frontier was cleaned up"
 
 
-def test_recrawl_by_a_worker_beside_the_archive(killed_crawl, redis_url, server, reference):
+def test_recrawl_by_a_worker_beside_the_archive(killed_crawl, redis_url, module_server, reference_state):
     """A worker that can read the archive sends conditional requests: 304s, and no new version."""
     work, _ = killed_crawl
     ingester = start(["ingest", "--redis", redis_url, "--db", "r.db"], work, {})
-    worker = run_cli("crawl", "--redis", redis_url, "--portal", "sample", "--base-url", server.url, "--db", "r.db",
+    worker = run_cli("crawl", "--redis", redis_url, "--portal", "sample", "--base-url", module_server.url, "--db", "r.db",
                      "--json", cwd=work)
     assert json.loads(worker.stdout)["finish_reason"] == "finished"
     assert ingester.wait(timeout=120) == 0
     db = work / "r.db"
-    assert archive_state(db) == reference
+    assert archive_state(db) == reference_state
     (not_modified,), = query(db, "select count(*) from fetches where status = 304 and run_id = 2")
     assert not_modified >= len(manifest()["reports"])
     assert query(db, "select status from runs where id = 2") == [("finished",)]

@@ -8,46 +8,26 @@ import subprocess
 import time
 
 import pytest
-from support import ZFXXGK, query, run_cli
+from support import ZFXXGK, archive_state, query, run_cli
 
 from crawler.run import keep_clean_queue
-from crawler.sample.server import SampleServer
 
 SLOW = {"ZFXXGK_DOWNLOAD_DELAY": "0.2"}  # about 75 requests: the crawl takes well over 11 s
 
 
-def archive_state(db):
-    """What must match: every report's URL with the hash of each of its versions."""
-    return sorted(query(db, "select r.url, v.version, v.content_hash from reports r "
-                            "join report_versions v on v.report_id = r.id"))
-
-
-@pytest.fixture(scope="module")
-def server():
-    with SampleServer() as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def reference(server, tmp_path_factory):
-    work = tmp_path_factory.mktemp("reference")
-    run_cli("crawl", "--portal", "sample", "--base-url", server.url, "--db", "ref.db", cwd=work)
-    return archive_state(work / "ref.db")
-
-
 @pytest.mark.parametrize("kill_after", [1.0, 2.0, 6.0, 11.0])
-def test_sigkill_then_resume(server, reference, tmp_path, kill_after):
+def test_sigkill_then_resume(module_server, reference_state, tmp_path, kill_after):
     env = {**os.environ, "ZFXXGK_WARC_DIR": str(tmp_path / "warc"), "ZFXXGK_JOBDIR": str(tmp_path / "jobs"), **SLOW}
-    proc = subprocess.Popen([ZFXXGK, "crawl", "--portal", "sample", "--base-url", server.url, "--db", "k.db"],
+    proc = subprocess.Popen([ZFXXGK, "crawl", "--portal", "sample", "--base-url", module_server.url, "--db", "k.db"],
                             cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(kill_after)
     assert proc.poll() is None, "the crawl finished before the kill"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    resumed = run_cli("crawl", "--portal", "sample", "--base-url", server.url, "--db", "k.db", "--resume",
+    resumed = run_cli("crawl", "--portal", "sample", "--base-url", module_server.url, "--db", "k.db", "--resume",
                       cwd=tmp_path)
     state = archive_state(tmp_path / "k.db")
-    assert state == reference, resumed.stdout + resumed.stderr[-3000:]
+    assert state == reference_state, resumed.stdout + resumed.stderr[-3000:]
     assert all(version == 1 for _, version, _ in state)
     assert query(tmp_path / "k.db", "select status from runs order by id") [-1][0] == "finished"
 
