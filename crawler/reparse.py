@@ -18,9 +18,11 @@ from typing import Any
 import sqlite_utils
 
 from archive.records import AnalysedReport
+from archive.store import Archive
 from crawler.analysis import analyse
 from crawler.items import FetchedDoc, ReportItem
 from crawler.portal import PortalError, load_portal
+from parsers import PARSER_VERSION
 from parsers.documents import decode_html
 from parsers.pages import PageRules, read_detail_page
 
@@ -60,20 +62,44 @@ def rebuild(db: sqlite_utils.Database, row: dict[str, Any], rules: PageRules) ->
     return item
 
 
-def rebuilt_versions(db: sqlite_utils.Database) -> Iterator[Rebuilt]:
+def rebuilt_versions(db: sqlite_utils.Database, outdated_only: bool = False) -> Iterator[Rebuilt]:
     cache: dict[str, PageRules] = {}
+    where, params = ("where v.parser_version is not ? ", [PARSER_VERSION]) if outdated_only else ("", [])
     rows = db.query("select v.id, v.sources, v.title, r.portal, r.url, r.list_url from report_versions v "
-                    "join reports r on r.id = v.report_id order by v.id")
+                    f"join reports r on r.id = v.report_id {where}order by v.id", params)
     for row in rows:
         yield Rebuilt(row["id"], rebuild(db, row, _rules(row["portal"], cache)))
 
 
-def reparse_all(db: sqlite_utils.Database, workers: int, batch: int = 64) -> Iterator[tuple[int, AnalysedReport]]:
-    """(version id, fresh analysis) for every archived version, parsed in ``workers`` processes.
+def outdated_versions(db: sqlite_utils.Database) -> int:
+    """How many versions an earlier parser read."""
+    return int(db.execute("select count(*) from report_versions where parser_version is not ?",
+                          [PARSER_VERSION]).fetchone()[0])
+
+
+def reparse_all(db: sqlite_utils.Database, workers: int, batch: int = 64,
+                outdated_only: bool = False) -> Iterator[tuple[int, AnalysedReport]]:
+    """(version id, fresh analysis) for every archived version (or those an earlier parser read),
+    parsed in ``workers`` processes.
 
     Versions are read and parsed a batch at a time, so memory holds one batch of files, not the archive.
     """
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        jobs = rebuilt_versions(db)
+        jobs = rebuilt_versions(db, outdated_only)
         while chunk := list(islice(jobs, batch)):
             yield from zip((j.version_id for j in chunk), pool.map(analyse, (j.item for j in chunk)))
+
+
+def bring_up_to_date(archive: Archive, workers: int) -> int:
+    """Reparse the versions an earlier parser read; how many there were.
+
+    A crawl compares what today's parser reads with the archived analysis, so
+    after a parser upgrade the archive is re-read first: otherwise every report
+    whose page bytes changed for an unrelated reason (a visit counter) would
+    look altered.
+    """
+    outdated = outdated_versions(archive.db)
+    if outdated:
+        for version_id, analysed in reparse_all(archive.db, workers, outdated_only=True):
+            archive.replace_analysis(version_id, analysed)
+    return outdated

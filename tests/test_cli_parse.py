@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from support import free_port, run_cli
 
 from archive.cli import main
+from parsers import PARSER_VERSION
 
 GOLDEN = Path(__file__).parent / "golden"
 SEED = GOLDEN / "seed-003_8e92e5233c244faa" / "input.txt"
@@ -48,3 +49,21 @@ def test_reparse_rewrites_derived_data_only(tmp_path):
         assert conn.execute("select count(*) from blobs").fetchone()[0] == blobs
         assert conn.execute("select count(distinct parser_version) from report_versions").fetchone()[0] == 1
         assert conn.execute("select count(*) from report_versions where record = '{}'").fetchone()[0] == 0
+
+
+def test_a_crawl_after_a_parser_upgrade_reads_the_archive_again_first(tmp_path):
+    """Versions an earlier parser read are reparsed before the crawl, so its new reading is no alteration."""
+    env = {"ZFXXGK_SAMPLE_PORT": str(free_port())}
+    run_cli("crawl", "--db", "r.db", cwd=tmp_path, env=env)
+    db = tmp_path / "r.db"
+    with sqlite3.connect(db) as conn:
+        versions = conn.execute("select count(*) from report_versions").fetchone()[0]
+        conn.execute("update report_versions set parser_version = 'old', "
+                     "content_hash = 'old' || content_hash, text = text || '（旧读法）'")
+    again = run_cli("crawl", "--db", "r.db", "--json", cwd=tmp_path, env=env)
+    assert f"{versions} archived versions were read by an earlier parser" in again.stderr
+    assert [a["title"] for a in json.loads(again.stdout)["alerts"] if a["kind"] == "altered"] == []
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from report_versions").fetchone()[0] == versions
+        assert conn.execute("select distinct parser_version from report_versions").fetchall() == [(PARSER_VERSION,)]
+        assert conn.execute("select count(*) from report_versions where text like '%旧读法%'").fetchone()[0] == 0

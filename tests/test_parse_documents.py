@@ -67,6 +67,34 @@ def test_portal_table4_fragment() -> None:
     assert report.appeals["litigation_after_review"]["total"] == 0
 
 
+PAGE = """<html><head><title>t</title><script>var visits = 1;</script></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/a">机构</a> <a href="/b">政务公开</a> <a href="/c">互动</a></div>
+<div class="article"><h1>某局2023年政府信息公开工作年度报告</h1>
+<p>一、总体情况。本年度共收到政府信息公开申请12件，均已按时答复，全年主动公开各类信息三百余条。</p>
+<table><tr><td>收到申请数</td><td>12</td></tr><tr><td>办结数</td><td>12</td></tr></table>
+<p>二、存在的主要问题及改进情况。公开工作仍有不足，下一年度将加强培训，提升答复质量与时效。</p>
+<table><tr><td>行政复议</td><td>1</td></tr></table>
+</div><div class="footer">版权所有 网站标识码 京ICP备</div></body></html>"""
+
+
+def test_html_text_keeps_each_table_where_it_stood() -> None:
+    """trafilatura's narrative, the tables put back in place as rows read from the markup."""
+    text = read_document(PAGE.encode(), filename="t.html").text
+    lines = text.splitlines()
+    first, second = lines.index("| 收到申请数 | 12 |"), lines.index("| 行政复议 | 1 |")
+    assert lines[first + 1] == "| 办结数 | 12 |"
+    assert lines.index(next(x for x in lines if x.startswith("一、总体情况"))) < first
+    assert first < lines.index(next(x for x in lines if x.startswith("二、存在"))) < second
+    assert "版权所有" not in text and "visits" not in text and "ZFXXGKTABLE" not in text
+
+
+def test_html_text_keeps_a_table_trafilatura_dropped() -> None:
+    """A table inside furniture trafilatura discards still has its rows in the text, at the end."""
+    page = PAGE.replace('<div class="footer">', '<div class="footer"><table><tr><td>附表</td><td>7</td></tr></table>')
+    text = read_document(page.encode(), filename="t.html").text
+    assert text.splitlines()[-1] == "| 附表 | 7 |" and "版权所有" not in text
+
+
 def test_report_spread_over_two_documents() -> None:
     body = read_document("<html><body><p>2020年政府信息公开工作年度报告</p></body></html>".encode(), filename="t.html")
     attachment = read_document((GOLDEN / "gen-gb2019-docx" / "input.docx").read_bytes(), filename="a.docx")

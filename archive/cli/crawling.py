@@ -6,6 +6,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any
 
 import click
@@ -99,6 +100,7 @@ def _crawl_alone(settings: Settings, portal: str | None, base_url: str | None, a
         portal, base_url = "sample", sample.url
         if download_delay is None:
             settings = replace(settings, download_delay=0.0)
+    reparse_outdated(settings)
     try:
         load_portal(portal)
         stats = run_crawl(settings, CrawlRequest(portal=portal, base_url=base_url, agency=agency, year=year,
@@ -112,6 +114,22 @@ def _crawl_alone(settings: Settings, portal: str | None, base_url: str | None, a
     report_run(settings, stats.get("zfxxgk/run_id"), as_json)
     if stats.get("finish_reason") != "finished":
         sys.exit(1)
+
+
+def reparse_outdated(settings: Settings) -> None:
+    """Before a writer starts: re-read what an earlier parser read (see ``bring_up_to_date``)."""
+    from archive.store import Archive
+    from crawler.reparse import bring_up_to_date
+
+    if not Path(settings.db).exists():
+        return
+    archive = Archive(settings.db)
+    try:
+        count = bring_up_to_date(archive, settings.workers)
+    finally:
+        archive.close()
+    if count:
+        click.echo(f"{count} archived versions were read by an earlier parser: reparsed them first", err=True)
 
 
 def report_run(settings: Settings, run_id: int | None, as_json: bool) -> None:

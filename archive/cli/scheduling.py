@@ -8,7 +8,7 @@ import sys
 import click
 from redis.exceptions import RedisError
 
-from archive.cli.crawling import report_run
+from archive.cli.crawling import report_run, reparse_outdated
 from archive.cli.options import config_options, resolve, writer_lock
 
 
@@ -58,6 +58,7 @@ def ingest(redis_url: str | None, follow: bool, config: str | None, db: str | No
     if not settings.redis:
         raise click.ClickException("give the Redis of the crawl: --redis redis://HOST:PORT/DB")
     writer_lock(settings, "ingest")
+    reparse_outdated(settings)
     try:
         server = connect(settings.redis)
     except RedisError as exc:
