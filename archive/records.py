@@ -60,3 +60,4 @@ class AnalysedReport:
     cells: list[dict[str, Any]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     documents: list[DocumentSummary] = field(default_factory=list)
+    search: tuple[str, str] | None = None  # archive.search.index_entry, made off the writer's thread

@@ -24,7 +24,7 @@ from __future__ import annotations
 import importlib.resources
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,15 @@ def normalise(text: str) -> str:
 
 def _char_tokens(text: str) -> str:
     return " ".join(ch if ch.isalnum() else _SEPARATOR for ch in text if not ch.isspace())
+
+
+def index_entry(title: str | None, text: str | None) -> tuple[str, str]:
+    """What the two indexes hold for a version: its normalised text and per-character tokens.
+
+    The crawl makes it in its analysis processes, so the archive's writer only inserts it.
+    """
+    body = normalise(f"{title or ''}\n{text or ''}")
+    return body, _char_tokens(body)
 
 
 def _phrase(text: str) -> str:
@@ -124,20 +133,24 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start:start + _BATCH]
 
 
-def index_versions(db: sqlite_utils.Database, version_ids: Iterable[int]) -> int:
+def index_versions(db: sqlite_utils.Database, version_ids: Iterable[int],
+                   entries: Mapping[int, tuple[str, str]] | None = None) -> int:
     """Add these versions to both indexes (skipping any already there); returns how many were added.
 
+    ``entries``: ready-made :func:`index_entry` values by version id; the others are read and made here.
     Runs in the caller's transaction: call it after a batch of new versions is written.
     """
-    added = 0
+    added, entries = 0, entries or {}
     for chunk in _chunks(sorted(set(version_ids))):
         marks = ",".join("?" * len(chunk))
         done = {r[0] for r in db.execute(f"select rowid from search_trigram where rowid in ({marks})", chunk)}
-        rows = [(r[0], normalise(f"{r[1] or ''}\n{r[2] or ''}")) for r in db.execute(
-            f"select id, title, text from report_versions where id in ({marks})", chunk) if r[0] not in done]
-        db.conn.executemany("insert into search_trigram(rowid, body) values (?, ?)", rows)
-        db.conn.executemany("insert into search_chars(rowid, body) values (?, ?)",
-                            [(vid, _char_tokens(body)) for vid, body in rows])
+        todo = [vid for vid in chunk if vid not in done and vid not in entries]
+        made = {r[0]: index_entry(r[1], r[2]) for r in db.execute(
+            f"select id, title, text from report_versions where id in ({','.join('?' * len(todo))})", todo)}
+        rows = [(vid, *(entries.get(vid) or made[vid])) for vid in chunk
+                if vid not in done and (vid in entries or vid in made)]
+        db.conn.executemany("insert into search_trigram(rowid, body) values (?, ?)", [r[:2] for r in rows])
+        db.conn.executemany("insert into search_chars(rowid, body) values (?, ?)", [(r[0], r[2]) for r in rows])
         added += len(rows)
     return added
 

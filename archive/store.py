@@ -71,7 +71,7 @@ class Archive:
         self._fetches: list[FetchRecord] = []
         self._reports: list[AnalysedReport] = []
         self._known_blobs: set[str] = set()
-        self._new_versions: list[int] = []
+        self._new_versions: dict[int, tuple[str, str] | None] = {}
         self._warc: dict[str, dict[str, str]] = {}
 
     # -- runs ---------------------------------------------------------------
@@ -145,8 +145,9 @@ class Archive:
                 ({"sha256": sha, **row} for sha, row in warc.items()), ignore=True)
             for report in reports:
                 self._write_report(report)
-            index_versions(self.db, self._new_versions)
-            self._new_versions = []
+            index_versions(self.db, self._new_versions,
+                           {vid: entry for vid, entry in self._new_versions.items() if entry})
+            self._new_versions = {}
 
     def _write_fetches(self, fetches: list[FetchRecord]) -> None:
         blobs, rows = [], []
@@ -228,12 +229,24 @@ class Archive:
             "sources": json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
         })
         version_id = table.last_pk
-        self._new_versions.append(int(version_id))
-        if r.cells:
-            self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
+        self._new_versions[int(version_id)] = r.search
+        self._insert_cells(int(version_id), r.cells)
         if r.checks:
             self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
         return number
+
+    def _insert_cells(self, version_id: int, cells: list[dict[str, Any]]) -> None:
+        """A version's table cells, by one plain ``executemany``.
+
+        A report has 70 to 900 cells, all scalars; ``insert_all`` checks every
+        value for JSON and was the writer's largest cost in a crawl's profile.
+        """
+        if not cells:
+            return
+        columns = list(cells[0])
+        sql = (f"insert into cells (version_id, {', '.join(f'[{c}]' for c in columns)}) "
+               f"values ({', '.join('?' * (len(columns) + 1))})")
+        self.db.conn.executemany(sql, [(version_id, *(c[k] for k in columns)) for c in cells])
 
     def replace_analysis(self, version_id: int, r: AnalysedReport) -> bool:
         """Rewrite what a version's parse derived (record, cells, checks); the raw bytes stay as they are.
@@ -250,11 +263,11 @@ class Archive:
                 "parser_version": r.parser_version, "content_hash": r.content_hash})
             self.db.execute("delete from cells where version_id = ?", [version_id])
             self.db.execute("delete from checks where version_id = ?", [version_id])
-            self.db["cells"].insert_all([{**c, "version_id": version_id} for c in r.cells], batch_size=500)
+            self._insert_cells(version_id, r.cells)
             self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
             if old["text"] != r.text:
                 forget_versions(self.db, [version_id])
-                index_versions(self.db, [version_id])
+                index_versions(self.db, [version_id], {version_id: r.search} if r.search else None)
         return True
 
     def close(self) -> None:

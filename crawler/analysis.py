@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import parsers
 from archive.records import AnalysedReport, DocumentSummary
+from archive.search import index_entry
 from crawler.items import ReportItem
 from parsers.documents import Document, read_document
 from parsers.records import TidyCell, tidy_cells
@@ -71,14 +72,15 @@ def analyse(item: ReportItem) -> AnalysedReport:
                           published=item.published, source_url=item.url)
     cells = [cell_row(c) for c in tidy_cells(record)]
     text = "\n\n".join(d.text for d in documents if d.text)
+    title = record.title or item.title or item.link_title
     return AnalysedReport(
         portal=item.portal, url=item.url, list_url=item.list_url,
         agency=record.agency, agency_code=item.agency_code, region=record.region,
-        year=record.year or item.year_hint, title=record.title or item.title or item.link_title,
+        year=record.year or item.year_hint, title=title,
         published=record.published or item.published, template=record.template,
         status="incomplete" if any(d.error and not d.body for d in item.docs) else record.status,
         text=text, content_hash=content_hash(text, cells), parser_version=parsers.PARSER_VERSION,
         record=record.to_json(), redirected_from=item.redirected_from, cells=cells,
         checks=[{"rule": c.rule, "ok": int(c.ok), "detail": c.detail} for c in record.checks],
-        documents=summaries,
+        documents=summaries, search=index_entry(title, text),
     )

@@ -186,6 +186,8 @@ _BLOCK_MARKS = (
 )
 _BLOCK_STATUSES = (412, 418)
 _BLOCK_PAGE_MAX = 30_000
+# The marks as a page's bytes carry them, in the encodings portals serve (no decoding of every page).
+_BLOCK_BYTES = {m.encode(codec): m for codec in ("utf-8", "gb18030") for m in _BLOCK_MARKS}
 
 
 def block_reason(status: int, body: bytes) -> str | None:
@@ -198,9 +200,5 @@ def block_reason(status: int, body: bytes) -> str | None:
         return f"blocked: HTTP {status}"
     if status not in (200, 403) or len(body) > _BLOCK_PAGE_MAX:
         return None
-    text = body.decode("utf-8", "replace")
-    mark = next((m for m in _BLOCK_MARKS if m in text), None)
-    if mark is None and status == 200:
-        text = body.decode("gb18030", "replace")
-        mark = next((m for m in _BLOCK_MARKS if m in text), None)
+    mark = next((m for raw, m in _BLOCK_BYTES.items() if raw in body), None)
     return f"blocked: HTTP {status} challenge page ({mark})" if mark else None

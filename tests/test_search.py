@@ -112,6 +112,9 @@ def test_archive_writer_indexes_every_new_version(db: sqlite_utils.Database) -> 
     assert versions == 9
     assert db.execute("select count(*) from search_trigram").fetchone()[0] == versions
     assert db.execute("select count(*) from search_chars").fetchone()[0] == versions
+    made_by_the_crawl = dict(db.execute("select rowid, body from search_trigram").fetchall())
+    for vid, title, text in db.execute("select id, title, text from report_versions"):
+        assert made_by_the_crawl[vid] == search.index_entry(title, text)[0]
 
 
 def test_indexing_is_idempotent_and_catches_up(archive_path: Path, tmp_path: Path) -> None:
