@@ -27,3 +27,10 @@ def test_bulk_portal_is_served(tmp_path):
         resp = conn.getresponse()
         assert resp.status == 200 and resp.read()
         conn.close()
+
+
+def test_every_bulk_report_is_a_distinct_agency_and_year(tmp_path):
+    """A benchmark of N reports archives N reports, not versions of a few hundred."""
+    manifest = load_manifest(build_bulk(tmp_path, 7000) / "manifest.json")
+    assert len({(r.agency, r.year) for r in manifest.reports}) == 7000
+    assert len({(r.code, r.agency) for r in manifest.reports}) == len({r.agency for r in manifest.reports}) == 3 * 320

@@ -24,11 +24,20 @@ BODIES = ("发展和改革委员会", "教育委员会", "科学技术委员会"
 ROOT = "/gongkai/zfxxgk/gknb/"
 
 
+# Street offices: past 320 agencies × 10 years, the next reports come from bodies of these,
+# so every report is a distinct agency and year (a benchmark of N reports archives N reports).
+STREETS = ("东华门街道", "景山街道", "交道口街道", "安定门街道", "北新桥街道", "东四街道", "朝阳门街道", "建国门街道")
+
+
 def bulk_entry(n: int) -> Entry:
+    per_round = len(DISTRICTS) * len(BODIES) * 10
     district, body = DISTRICTS[n % len(DISTRICTS)], BODIES[(n // len(DISTRICTS)) % len(BODIES)]
     year = 2015 + (n // (len(DISTRICTS) * len(BODIES))) % 10
+    street = STREETS[(n // per_round - 1) % len(STREETS)] if n >= per_round else ""
+    agency = n % (len(DISTRICTS) * len(BODIES)) + (n // per_round) * len(DISTRICTS) * len(BODIES)
     day = 1 + n % 28
-    return Entry(f"bulk-{n}", "beijing", f"北京市{district}{body}", f"北京市{district}", f"b{n % 320}", year, f"{year + 1}-01-{day:02d}", 5000000 + n)
+    return Entry(f"bulk-{n}", "beijing", f"北京市{district}{street}{body}", f"北京市{district}", f"b{agency}", year,
+                 f"{year + 1}-01-{day:02d}", 5000000 + n)
 
 
 def build_bulk(out: Path, n: int = 2000, per_page: int = 20) -> Path:
