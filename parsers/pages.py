@@ -76,12 +76,16 @@ def _matches(patterns: tuple[str, ...], url: str) -> bool:
 
 
 def _links(sel: Selector, base: str) -> list[Link]:
+    """Links under ``sel``, text from the title attribute or the anchor's text.
+
+    Walks the lxml tree itself: a parsel query per anchor cost more than the rest of reading a page.
+    """
     out: list[Link] = []
-    for a in sel.css("a[href]"):
-        href = (a.attrib.get("href") or "").strip()
+    for a in sel.root.iter("a"):
+        href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        text = clean(a.attrib.get("title")) or clean(" ".join(a.css("::text").getall()))
+        text = clean(a.get("title")) or clean(" ".join(a.itertext()))
         out.append(Link(strip_fragment(urljoin(base, href)), text))
     return out
 
@@ -168,7 +172,9 @@ def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
             links += _links(part, url)
     attachments = [link for link in links if re.search(rules.attachment_links, link.url, re.I)]
     unique = [a for n, a in enumerate(attachments) if all(a.url != b.url for b in attachments[:n])]
-    twin = next((link.url for link in _links(sel, url) if twin_original(link.url, rules) == url), None)
+    twin = next((link.url for box in (sel.xpath("//a[contains(@href, $gate)]", gate=rules.twin_prefix)
+                                      if rules.twin_prefix else ())
+                 for link in _links(box, url) if twin_original(link.url, rules) == url), None)
     return DetailPage(
         title=_first(sel, rules.title),
         published=published,
