@@ -52,6 +52,7 @@ _HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
 _SPACES = re.compile(r"\s+")
 # Stands in for punctuation in the per-character index, so 复，议 is not 复议.
 _SEPARATOR = "\ue000"
+_NOT_ALNUM = re.compile(r"[\W_]")  # \w is str.isalnum() plus "_"
 _BATCH = 200
 TRIGRAM_MIN = 3
 
@@ -70,7 +71,7 @@ def normalise(text: str) -> str:
 
 
 def _char_tokens(text: str) -> str:
-    return " ".join(ch if ch.isalnum() else _SEPARATOR for ch in text if not ch.isspace())
+    return " ".join(_NOT_ALNUM.sub(_SEPARATOR, _SPACES.sub("", text)))
 
 
 def index_entry(title: str | None, text: str | None) -> tuple[str, str]:

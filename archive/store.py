@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,29 @@ def requests_per_host_since(db: sqlite_utils.Database, day: str) -> Counter[str]
     """Requests logged per host since the start of ``day`` (UTC), for the daily budget."""
     rows = db.execute("select url from fetches where fetched_at >= ? and status != 0", [day])
     return Counter(urlsplit(url).hostname or "" for (url,) in rows)
+
+
+@dataclass
+class _ReportRows:
+    """The rows a batch of reports upserts besides their versions, written one statement per table."""
+
+    agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sightings: dict[tuple[int | None, str], dict[str, Any]] = field(default_factory=dict)
+
+    def write(self, db: sqlite_utils.Database) -> None:
+        if not self.reports:
+            return
+        db["agencies"].upsert_all(self.agencies.values(), pk="id")
+        db.conn.executemany("update agencies set first_seen = coalesce(first_seen, ?) where id = ?",
+                            [(row["last_seen"], key) for key, row in self.agencies.items()])
+        db["reports"].upsert_all(self.reports.values(), pk="id")
+        db.conn.executemany("update reports set first_seen = coalesce(first_seen, ?) where id = ?",
+                            [(row["last_seen"], key) for key, row in self.reports.items()])
+        if self.resources:
+            db["resources"].upsert_all(self.resources.values(), pk="url")
+        db["sightings"].upsert_all(self.sightings.values(), pk=("run_id", "url"))
 
 
 class Archive:
@@ -140,11 +163,17 @@ class Archive:
         fetches, reports, warc = self._fetches, self._reports, self._warc
         self._fetches, self._reports, self._warc = [], [], {}
         with self.db.conn:
+            # Versions go in as they are numbered, their reports' rows with the batch: checked at commit.
+            if not self.db.conn.in_transaction:
+                self.db.execute("begin")
+            self.db.execute("pragma defer_foreign_keys = on")
             self._write_fetches(fetches)
             self.db["warc_payloads"].insert_all(
                 ({"sha256": sha, **row} for sha, row in warc.items()), ignore=True)
+            batch = _ReportRows()
             for report in reports:
-                self._write_report(report)
+                self._write_report(report, batch)
+            batch.write(self.db)
             index_versions(self.db, self._new_versions,
                            {vid: entry for vid, entry in self._new_versions.items() if entry})
             self._new_versions = {}
@@ -168,31 +197,27 @@ class Archive:
         if rows:
             self.db["fetches"].insert_all(rows, batch_size=200)
 
-    def _write_report(self, r: AnalysedReport) -> None:
+    def _write_report(self, r: AnalysedReport, batch: _ReportRows) -> None:
+        """A report's version now (its number depends on the one before); its other rows with the batch."""
         stamp = now()
         agency_id = agency_key(r.portal, r.agency, r.agency_code)
-        self.db["agencies"].upsert({"id": agency_id, "portal": r.portal, "code": r.agency_code,
-                                    "name": r.agency, "region": r.region, "last_seen": stamp}, pk="id")
-        self.db.execute("update agencies set first_seen = coalesce(first_seen, ?) where id = ?", [stamp, agency_id])
-        key = self._identity(r, agency_id)
-        self.db["reports"].upsert({
+        batch.agencies[agency_id] = {"id": agency_id, "portal": r.portal, "code": r.agency_code,
+                                     "name": r.agency, "region": r.region, "last_seen": stamp}
+        key = self._identity(r, agency_id, batch)
+        version = self._version(key, r, stamp)
+        batch.reports[key] = {
             "id": key, "portal": r.portal, "agency_id": agency_id, "agency": r.agency, "region": r.region,
             "year": r.year, "title": r.title, "url": r.url, "list_url": r.list_url, "published": r.published,
-            "template": r.template, "last_seen": stamp, "state": "live",
-        }, pk="id")
-        version = self._version(key, r, stamp)
-        self.db.execute("update reports set first_seen = coalesce(first_seen, ?), current_version = ? where id = ?",
-                        [stamp, version, key])
+            "template": r.template, "last_seen": stamp, "state": "live", "current_version": version,
+        }
         for doc in r.documents:
             if doc.status in (200, 304):
-                self.db["resources"].upsert({
-                    "url": doc.url, "report_id": key, "role": doc.role, "sha256": doc.sha256,
-                    "last_fetched": stamp, "last_status": doc.status}, pk="url")
-        self.db["sightings"].upsert({"run_id": self.run_id, "report_id": key, "url": r.url,
-                                     "list_url": r.list_url, "version": version, "seen_at": stamp},
-                                    pk=("run_id", "url"))
+                batch.resources[doc.url] = {"url": doc.url, "report_id": key, "role": doc.role, "sha256": doc.sha256,
+                                            "last_fetched": stamp, "last_status": doc.status}
+        batch.sightings[(self.run_id, r.url)] = {"run_id": self.run_id, "report_id": key, "url": r.url,
+                                                 "list_url": r.list_url, "version": version, "seen_at": stamp}
 
-    def _identity(self, r: AnalysedReport, agency_id: str) -> str:
+    def _identity(self, r: AnalysedReport, agency_id: str, batch: _ReportRows) -> str:
         """The report's key; one relisted at a new URL under another title keeps its identity.
 
         Same agency, same year, same column and the same content as an archived
@@ -200,16 +225,16 @@ class Archive:
         not a new one beside a removed one.
         """
         key = report_key(r.portal, r.agency, r.year, r.title, r.url)
-        if r.year is None or self.db["reports"].count_where("id = ?", [key]):
+        if r.year is None or key in batch.reports or self.db["reports"].count_where("id = ?", [key]):
             return key
         column = r.list_url.rsplit("/", 1)[0] + "/"
-        row = self.db.execute(
+        rows = self.db.execute(
             "select r.id from reports r join report_versions v on v.report_id = r.id and v.version = r.current_version "
             "where r.agency_id = ? and r.year = ? and v.content_hash = ? and r.url != ? "
             "and substr(r.list_url, 1, length(?)) = ? "
-            "and r.id not in (select report_id from sightings where run_id = ?) limit 1",
-            [agency_id, r.year, r.content_hash, r.url, column, column, self.run_id]).fetchone()
-        return str(row[0]) if row else key
+            "and r.id not in (select report_id from sightings where run_id = ?)",
+            [agency_id, r.year, r.content_hash, r.url, column, column, self.run_id])
+        return next((str(row[0]) for row in rows if row[0] not in batch.reports), key)
 
     def _version(self, key: str, r: AnalysedReport, stamp: str) -> int:
         """The report's version number for this content, adding a version only when the content changed."""

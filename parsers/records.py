@@ -8,7 +8,7 @@ to the table and cell of the file it was read from.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 TEMPLATES = ("beijing-2008", "gb-2019", "gb-2021", "unknown")
@@ -175,9 +175,24 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON-ready data, keys as in the schema."""
-        data = asdict(self)
-        data["provenance"] = {k: asdict(v) for k, v in sorted(self.provenance.items())}
+        data: dict[str, Any] = _plain(self)
+        data["provenance"] = dict(sorted(data["provenance"].items()))
         return data
+
+
+def _plain(value: Any) -> Any:
+    """What ``dataclasses.asdict`` gives, without its deep copy of every leaf value.
+
+    The leaves here are numbers and strings; copying them was a quarter of the
+    time a crawl spends analysing a report.
+    """
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    return value
 
 
 @dataclass(frozen=True)
