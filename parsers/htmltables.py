@@ -30,6 +30,7 @@ _DATE_IN_PAGE = re.compile(
     r"(?:(?:发布|發佈|發布)(?:时间|時間|日期)|(?<!当前)(?<!當前)(?:日期|时间|時間))\s*[:：](?:\s|&nbsp;|<[^>]{0,200}>)*"
     r"((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})"
 )
+_DATE_KEY = re.compile(r"(?:日期|时间|時間)\s*[:：]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SPLIT = re.compile(r"\s*[_|｜—-]\s*")
 
@@ -113,11 +114,25 @@ def _title(sel: parsel.Selector) -> str | None:
     return title or None
 
 
+def _date_in_page(html: str) -> re.Match[str] | None:
+    """``_DATE_IN_PAGE.search(html)``, tried only where its keyword stands before a colon.
+
+    Every match starts at the keyword or two characters before it (发布/發佈); a
+    plain search tries the whole pattern at every position of the page.
+    """
+    for key in _DATE_KEY.finditer(html):
+        for start in (key.start() - 2, key.start()):
+            match = _DATE_IN_PAGE.match(html, max(start, 0))
+            if match:
+                return match
+    return None
+
+
 def _published(sel: parsel.Selector, html: str) -> str | None:
     value = _meta(sel, _META_DATE)
     m = re.match(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})", value or "")
     if not m:
-        m = _DATE_IN_PAGE.search(html[:200000])
+        m = _date_in_page(html[:200000])
     if not m:
         return None
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"

@@ -46,7 +46,9 @@ def preset_all() -> dict[str, Fault]:
     plan = {}
     for kind in KINDS:
         target = fault_attachment(kind) if kind in ("not_zip_docx", "huge") else fault_page(kind)
-        times = {"redirect_loop": 30, "403": 3, "412": 3, "500": 2}.get(kind, 1)
+        # A reset on a reused keep-alive connection is retried once by Twisted itself, unseen by
+        # the crawler: a second reset makes sure the crawler meets (and logs) one.
+        times = {"redirect_loop": 30, "403": 3, "412": 3, "500": 2, "reset": 2}.get(kind, 1)
         delay = {"slow": 2.5, "429": 1.0}.get(kind, 0.0)
         plan[target] = Fault(kind, times=times, delay=delay)
     return plan
