@@ -64,12 +64,17 @@ def crawl_env(work: Path, extra: dict[str, str] | None = None) -> dict[str, str]
 
 
 class PeakMemory:
-    """Samples the resident memory of a process and its children (the analysis pool) every 0.1 s."""
+    """Samples the resident memory of a process and its children (the analysis pool) every 0.1 s.
+
+    Also keeps the CPU seconds each process had used when last seen, so a run
+    can say which side (the crawler process or its pool) was busy.
+    """
 
     def __init__(self, pid: int) -> None:
         self.process = psutil.Process(pid)
         self.main = 0
         self.tree = 0
+        self.cpu: dict[int, float] = {}
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.sample, daemon=True)
         self.thread.start()
@@ -78,7 +83,11 @@ class PeakMemory:
         while not self.stopping.wait(0.1):
             try:
                 main = self.process.memory_info().rss
-                children = sum(c.memory_info().rss for c in self.process.children(recursive=True))
+                kids = self.process.children(recursive=True)
+                children = sum(c.memory_info().rss for c in kids)
+                for proc in (self.process, *kids):
+                    times = proc.cpu_times()
+                    self.cpu[proc.pid] = times.user + times.system
             except psutil.Error:
                 continue
             self.main, self.tree = max(self.main, main), max(self.tree, main + children)
@@ -86,6 +95,14 @@ class PeakMemory:
     def stop(self) -> None:
         self.stopping.set()
         self.thread.join()
+
+    @property
+    def main_cpu(self) -> float:
+        return self.cpu.get(self.process.pid, 0.0)
+
+    @property
+    def pool_cpu(self) -> float:
+        return sum(seconds for pid, seconds in self.cpu.items() if pid != self.process.pid)
 
 
 def full_crawl(server: SampleServer, work: Path, db: str = "bench.db",

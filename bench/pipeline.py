@@ -64,6 +64,9 @@ def crawl_ratio(work: Path, reports: int) -> None:
     print(f"zfxxgk crawl, full pipeline:          {full.per_second:7.1f} pages/s ({full.pages} pages), "
           f"peak memory {mb(memory.main)} (with the analysis pool {mb(memory.tree)})")
     print(f"  → full ÷ bare = {full.per_second / bare.per_second:.2f}  (target ≥ 0.3)")
+    print(f"  CPU a page: crawler process {memory.main_cpu / full.pages * 1000:.1f} ms "
+          f"(busy {memory.main_cpu / full.seconds:.0%} of the crawl), analysis pool "
+          f"{memory.pool_cpu / full.pages * 1000:.1f} ms (startup and change detection included)")
     pooled, alone = analysis_ratio(work / "site", min(reports, 400), workers=2)
     print(f"trafilatura alone, one core:          {alone:7.1f} pages/s")
     print(f"extraction + parsing, pool of 2:      {pooled:7.1f} pages/s")
