@@ -8,7 +8,6 @@ skipped: the data tables inside them are read on their own.
 
 from __future__ import annotations
 
-import copy
 import re
 
 import lxml.html
@@ -38,20 +37,22 @@ _TITLE_SPLIT = re.compile(r"\s*[_|｜—-]\s*")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _SPACE = re.compile(r"\s+")
 _DATA_TABLES = "//table[not(.//table)]"
+_NOT_NARRATIVE = frozenset({"table", "noscript"})  # script and style are never text
 # Stands in for a table while trafilatura reads the text (letters it keeps as they are).
 _MARKER = "ZFXXGKTABLE"
 _MARKED = re.compile(_MARKER + r"(\d+)" + _MARKER)
 
 
-def cell_text(el: etree._Element) -> str:
-    """Text of a cell with line breaks where the markup has blocks (<p>, <br>)."""
+def cell_text(el: etree._Element, skip: frozenset[str] = frozenset()) -> str:
+    """Text of a cell with line breaks where the markup has blocks (<p>, <br>); elements
+    below ``el`` named in ``skip`` are left out (their tails kept)."""
     parts: list[str] = []
-    _walk(el, parts)
+    _walk(el, parts, skip)
     text = "".join(parts)
     return _BLANK_LINES.sub("\n", text).strip("\n") if "\n" in text else text
 
 
-def _walk(e: etree._Element, parts: list[str]) -> None:
+def _walk(e: etree._Element, parts: list[str], skip: frozenset[str]) -> None:
     tag = e.tag.lower() if isinstance(e.tag, str) else ""
     if tag in ("script", "style"):
         return
@@ -61,7 +62,8 @@ def _walk(e: etree._Element, parts: list[str]) -> None:
     if e.text:
         parts.append(e.text)
     for child in e:
-        _walk(child, parts)
+        if not (isinstance(child.tag, str) and child.tag.lower() in skip):
+            _walk(child, parts, skip)
         if child.tail:
             parts.append(child.tail)
     if block:
@@ -139,11 +141,9 @@ def _published(sel: parsel.Selector, html: str) -> str | None:
 
 
 def _narrative(root: etree._Element) -> str:
+    """The page's text without its tables, read from the tree as it stands (trafilatura gets it next)."""
     body = root.find(".//body")
-    tree = body if body is not None else root
-    for el in tree.xpath(".//table|.//script|.//style|.//noscript"):
-        el.drop_tree() if isinstance(el, lxml.html.HtmlElement) else el.getparent().remove(el)
-    return cell_text(tree)
+    return cell_text(body if body is not None else root, skip=_NOT_NARRATIVE)
 
 
 def table_lines(table: Table) -> str:
@@ -187,9 +187,8 @@ def read_html(data: bytes, *, filename: str | None = None) -> Document:
     sel = parsel.Selector(root=root, type="html")
     tables = [read_table(t, i) for i, t in enumerate(root.xpath(_DATA_TABLES))]
     title, published = _title(sel), _published(sel, html)
-    text_root = copy.deepcopy(root)
     narrative = _narrative(root)
     return Document(
         "html", None, tables, filename=filename, title=title, published=published, narrative=narrative,
-        text_factory=lambda: _main_text(text_root, tables, narrative),
+        text_factory=lambda: _main_text(root, tables, narrative),
     )
