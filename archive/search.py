@@ -21,7 +21,6 @@ table many times slower.
 
 from __future__ import annotations
 
-import importlib.resources
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -30,6 +29,8 @@ from typing import Any
 
 import sqlite_utils
 
+from parsers.labels import t2s_entries
+
 
 def _t2s_table() -> dict[int, str]:
     """OpenCC's traditional → simplified character table (first candidate), for ``str.translate``.
@@ -37,13 +38,8 @@ def _t2s_table() -> dict[int, str]:
     Character by character, unlike OpenCC's phrase-aware conversion, but many
     times faster, and the index and the queries are folded the same way.
     """
-    path = importlib.resources.files("opencc") / "dictionary" / "TSCharacters.txt"
-    table: dict[int, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        if len(source) == 1 and targets:
-            table[ord(source)] = targets.split(" ")[0]
-    return table
+    return {ord(source): target for source, target in t2s_entries("TSCharacters.txt").items()
+            if len(source) == 1 and target}
 
 
 _T2S = _t2s_table()

@@ -18,6 +18,12 @@ from opencc import OpenCC
 _T2S = OpenCC("t2s")
 
 
+def t2s_entries(name: str) -> dict[str, str]:
+    """One of OpenCC's traditional → simplified dictionaries: each entry's first candidate."""
+    text = (importlib.resources.files("opencc") / "dictionary" / name).read_text(encoding="utf-8")
+    return {key: value.split(" ")[0] for key, _, value in (line.partition("\t") for line in text.splitlines())}
+
+
 def _t2s_sources() -> re.Pattern[str]:
     """Characters that some t2s entry needs: a text with none of them converts to itself.
 
@@ -26,12 +32,8 @@ def _t2s_sources() -> re.Pattern[str]:
     costs ≈ 1 ms per thousand characters, and nearly every report is printed in
     simplified characters already.
     """
-    def entries(name: str) -> dict[str, str]:
-        text = (importlib.resources.files("opencc") / "dictionary" / name).read_text(encoding="utf-8")
-        return {key: value.split(" ")[0] for key, _, value in (line.partition("\t") for line in text.splitlines())}
-
-    chars = set(entries("TSCharacters.txt"))
-    for key, value in entries("TSPhrases.txt").items():
+    chars = set(t2s_entries("TSCharacters.txt"))
+    for key, value in t2s_entries("TSPhrases.txt").items():
         if key != value and not chars.intersection(key):
             chars.update(key)
     return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
