@@ -172,9 +172,9 @@ def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
             links += _links(part, url)
     attachments = [link for link in links if re.search(rules.attachment_links, link.url, re.I)]
     unique = [a for n, a in enumerate(attachments) if all(a.url != b.url for b in attachments[:n])]
-    twin = next((link.url for box in (sel.xpath("//a[contains(@href, $gate)]", gate=rules.twin_prefix)
-                                      if rules.twin_prefix else ())
-                 for link in _links(box, url) if twin_original(link.url, rules) == url), None)
+    gateway = sel.xpath("//a[contains(@href, $gate)]", gate=rules.twin_prefix) if rules.twin_prefix else []
+    twin = next((link.url for anchor in gateway for link in _links(anchor, url)
+                 if twin_original(link.url, rules) == url), None)
     return DetailPage(
         title=_first(sel, rules.title),
         published=published,

@@ -49,6 +49,8 @@ def crawl(portal: str | None, base_url: str | None, agency: str | None, year: in
     Report pages and attachments already archived are revalidated with
     conditional requests; a crawl killed at any point continues with --resume.
     Alerts go to the notify destinations and the feed file at the end.
+    Versions read by an earlier parser release are reparsed first, so a new
+    reading is never taken for an altered report.
     With --redis, start the same command on any number of machines: they share
     one frontier and survive each other's death, while `zfxxgk ingest` writes.
     """

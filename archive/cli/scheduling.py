@@ -47,7 +47,8 @@ def watch(cron: str | None, jitter: int | None, config: str | None, crawl_args: 
 def ingest(redis_url: str | None, follow: bool, config: str | None, db: str | None) -> None:
     """Write what the Redis workers of `zfxxgk crawl --redis` send into the archive: its one writer.
 
-    Takes the archive's lock, so it is the only process writing it; prints each
+    Takes the archive's lock, so it is the only process writing it (and first
+    reparses versions an earlier parser release read, as `zfxxgk crawl` does); prints each
     run's summary and sends its alerts as the run ends; stops on SIGTERM or
     Ctrl-C after the batch it is writing (a restart carries on).
     """
