@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"'](\w+)[\"']")
 _LAYPAGE_COUNT = re.compile(r"\bpages\s*:\s*(\d+)")
 _DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SPACE = re.compile(r"\s+")
+_NAMED = re.compile(r"[.#]([\w-]+)|\[[\w-]+=[\"']?([^\]\"']+)")
 
 
 @dataclass(frozen=True)
@@ -137,9 +138,20 @@ def read_list_page(html: str, url: str, rules: PageRules) -> ListPage:
     return page
 
 
-def _first(sel: Selector, queries: tuple[str, ...]) -> str | None:
+def _css(sel: Selector, html: str, query: str) -> SelectorList[Selector]:
+    """``sel.css(query)``, skipped when a class, id or attribute value the query names is nowhere in the page.
+
+    libxml2 tests a class selector with string functions on every element: the
+    seven attachment boxes a page usually lacks cost as much as parsing it.
+    """
+    if all((a or b) in html for a, b in _NAMED.findall(query)):
+        return sel.css(query)
+    return SelectorList()
+
+
+def _first(sel: Selector, html: str, queries: tuple[str, ...]) -> str | None:
     for query in queries:
-        value = clean(sel.css(query).get())
+        value = clean(_css(sel, html, query).get())
         if value:
             return value
     return None
@@ -157,18 +169,18 @@ def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
     sel = Selector(text=html)
     body: Selector | None = None
     for query in rules.content:
-        found = sel.css(query)
+        found = _css(sel, html, query)
         if found:
             body = found[0]
             break
     body_html = body.get() if body is not None else html
-    published = normalise_date(_first(sel, rules.published))
-    if published is None:
+    published = normalise_date(_first(sel, html, rules.published))
+    if published is None and ("发布时间" in html or "发布日期" in html):
         published = normalise_date(" ".join(sel.xpath("//*[contains(text(),'发布时间') or "
                                                       "contains(text(),'发布日期')]/text()").getall()))
     links = _links(body, url) if body is not None else []
     for box in rules.attachment_boxes:
-        for part in sel.css(box):
+        for part in _css(sel, html, box):
             links += _links(part, url)
     attachments = [link for link in links if re.search(rules.attachment_links, link.url, re.I)]
     unique = [a for n, a in enumerate(attachments) if all(a.url != b.url for b in attachments[:n])]
@@ -176,7 +188,7 @@ def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
     twin = next((link.url for anchor in gateway for link in _links(anchor, url)
                  if twin_original(link.url, rules) == url), None)
     return DetailPage(
-        title=_first(sel, rules.title),
+        title=_first(sel, html, rules.title),
         published=published,
         body_html=body_html,
         attachments=unique,
