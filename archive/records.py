@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass
@@ -21,6 +21,25 @@ class FetchRecord:
     last_modified: str = ""
     bytes: int = 0
     error: str = ""
+
+
+class Cell(NamedTuple):
+    """One table cell as a ``cells`` row, fields in the table's column order.
+
+    A tuple, not a dict: a report carries hundreds from the analysis process to
+    the writer, and a dict per cell made unpickling them the writer's cost.
+    """
+
+    section: str
+    row: str
+    column: str
+    value: float | None
+    unit: str | None = None
+    computed: int = 0
+    document: int | None = None
+    tbl: int | None = None  # ``table`` is a reserved word in SQL
+    cell_row: int | None = None
+    cell_col: int | None = None
 
 
 @dataclass
@@ -55,9 +74,9 @@ class AnalysedReport:
     text: str
     content_hash: str
     parser_version: str
-    record: dict[str, Any]
+    record: str  # the parsed record as JSON, serialised in the analysis process
     redirected_from: list[str] = field(default_factory=list)
-    cells: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     documents: list[DocumentSummary] = field(default_factory=list)
     search: tuple[str, str] | None = None  # archive.search.index_entry, made off the writer's thread

@@ -22,9 +22,11 @@ import sqlite_utils
 
 from archive.db import open_db
 from archive.search import forget_versions, index_versions
-from archive.records import AnalysedReport, FetchRecord
+from archive.records import AnalysedReport, Cell, FetchRecord
 
 _SPACE = re.compile(r"\s+")
+_INSERT_CELL = (f"insert into cells (version_id, {', '.join(f'[{c}]' for c in Cell._fields)}) "
+                f"values ({', '.join('?' * (len(Cell._fields) + 1))})")
 
 
 def now() -> str:
@@ -250,7 +252,7 @@ class Archive:
             "report_id": key, "version": number, "content_hash": r.content_hash, "first_seen": stamp,
             "last_seen": stamp, "run_id": self.run_id, "title": r.title, "text": r.text,
             "template": r.template, "status": r.status, "parser_version": r.parser_version,
-            "record": json.dumps(r.record, ensure_ascii=False),
+            "record": r.record,
             "sources": json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
         })
         version_id = table.last_pk
@@ -260,18 +262,14 @@ class Archive:
             self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
         return number
 
-    def _insert_cells(self, version_id: int, cells: list[dict[str, Any]]) -> None:
+    def _insert_cells(self, version_id: int, cells: list[Cell]) -> None:
         """A version's table cells, by one plain ``executemany``.
 
         A report has 70 to 900 cells, all scalars; ``insert_all`` checks every
         value for JSON and was the writer's largest cost in a crawl's profile.
         """
-        if not cells:
-            return
-        columns = list(cells[0])
-        sql = (f"insert into cells (version_id, {', '.join(f'[{c}]' for c in columns)}) "
-               f"values ({', '.join('?' * (len(columns) + 1))})")
-        self.db.conn.executemany(sql, [(version_id, *(c[k] for k in columns)) for c in cells])
+        if cells:
+            self.db.conn.executemany(_INSERT_CELL, [(version_id, *cell) for cell in cells])
 
     def replace_analysis(self, version_id: int, r: AnalysedReport) -> bool:
         """Rewrite what a version's parse derived (record, cells, checks); the raw bytes stay as they are.
@@ -279,12 +277,11 @@ class Archive:
         Returns whether anything changed.
         """
         old = self.db["report_versions"].get(version_id)
-        record = json.dumps(r.record, ensure_ascii=False)
-        if old["record"] == record and old["parser_version"] == r.parser_version:
+        if old["record"] == r.record and old["parser_version"] == r.parser_version:
             return False
         with self.db.conn:
             self.db["report_versions"].update(version_id, {
-                "record": record, "template": r.template, "status": r.status, "text": r.text,
+                "record": r.record, "template": r.template, "status": r.status, "text": r.text,
                 "parser_version": r.parser_version, "content_hash": r.content_hash})
             self.db.execute("delete from cells where version_id = ?", [version_id])
             self.db.execute("delete from checks where version_id = ?", [version_id])

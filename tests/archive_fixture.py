@@ -10,6 +10,7 @@ on different days give one report a second version, for as-of pinning.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from opencc import OpenCC
 
 import archive.store
-from archive.records import AnalysedReport, DocumentSummary, FetchRecord
+from archive.records import AnalysedReport, Cell, DocumentSummary, FetchRecord
 from archive.store import Archive
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -60,12 +61,9 @@ def record(f: Figures, template: str) -> tuple[dict[str, Any], list[dict[str, An
                "litigation_after_review": {"total": 0}}
     summary = {"requests_new": f.new, "requests_handled": handled, "granted": f.granted,
                "partly_granted": f.partly, "reviews": f.reviews, "litigations": f.litigations}
-    cells = [{"section": "requests", "row": row, "column": col, "value": float(n), "unit": "件",
-              "computed": 0, "document": 0, "tbl": 1, "cell_row": i + 2, "cell_col": j + 1}
+    cells = [Cell("requests", row, col, float(n), "件", document=0, tbl=1, cell_row=i + 2, cell_col=j + 1)
              for i, (row, cols) in enumerate(requests.items()) for j, (col, n) in enumerate(cols.items())]
-    cells += [{"section": "summary", "row": k, "column": "value", "value": float(v), "unit": None,
-               "computed": 0, "document": None, "tbl": None, "cell_row": None, "cell_col": None}
-              for k, v in summary.items()]
+    cells += [Cell("summary", k, "value", float(v)) for k, v in summary.items()]
     ok = f.balanced and f.new == handled + f.carried_out
     checks = [{"rule": "requests_balance", "ok": int(ok),
                "detail": "" if ok else f"新收 {f.new} ≠ 办结 {handled} + 结转 {f.carried_out}"},
@@ -149,7 +147,7 @@ def analysed(doc: Doc, stamp: str, figures: Figures | None = None) -> tuple[Anal
         agency_code=doc.key, region=doc.region, year=doc.year, title=doc.title, published=f"{doc.year + 1}-03-31",
         template=doc.template, status="parsed", text=text,
         content_hash=hashlib.sha256((text + repr(cells)).encode("utf-8")).hexdigest(),
-        parser_version="test", record=rec, cells=cells, checks=checks,
+        parser_version="test", record=json.dumps(rec, ensure_ascii=False), cells=cells, checks=checks,
         documents=[DocumentSummary(url=doc.url, role="page", status=200, sha256=sha, kind="html")])
     return report, fetch
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from archive.alerts import Alert
 from archive.detect import Expectation, Policy, detect
-from archive.records import AnalysedReport, DocumentSummary, FetchRecord
+from archive.records import AnalysedReport, Cell, DocumentSummary, FetchRecord
 from archive.store import Archive, now
 
 BASE = "http://127.0.0.1:9/"
@@ -42,14 +42,13 @@ class Seen:
         return self.url or f"{BASE}gknb/t{hashlib.md5(f'{self.agency}{self.year}'.encode()).hexdigest()[:10]}.html"
 
     def analysed(self, portal: str) -> AnalysedReport:
-        cells = [{"section": s, "row": r, "column": c, "value": v, "unit": "件", "computed": 0}
-                 for (s, r, c), v in sorted(self.cells.items())]
+        cells = [Cell(s, r, c, v, "件") for (s, r, c), v in sorted(self.cells.items())]
         digest = hashlib.sha256((self.text + json.dumps(sorted(self.cells.items()))).encode()).hexdigest()
         return AnalysedReport(
             portal=portal, url=self.page, list_url=self.list_url, agency=self.agency, agency_code=None,
             region="北京市", year=self.year, title=self.title or f"{self.agency}{self.year}年政府信息公开工作年度报告",
             published=None, template="gb-2021", status="parsed", text=self.text, content_hash=digest,
-            parser_version=self.parser, record={}, cells=cells,
+            parser_version=self.parser, record="{}", cells=cells,
             checks=[{"rule": rule, "ok": 0, "detail": "does not add up"} for rule in self.failed],
             documents=[DocumentSummary(url=self.page, role="page", status=200, sha256=self.page_sha or digest)],
         )
