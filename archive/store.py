@@ -25,6 +25,11 @@ from archive.search import forget_versions, index_versions
 from archive.records import AnalysedReport, Cell, FetchRecord
 
 _SPACE = re.compile(r"\s+")
+_VERSION_COLUMNS = ("report_id", "version", "content_hash", "first_seen", "last_seen", "run_id", "title", "text",
+                    "template", "status", "parser_version", "record", "sources")
+_INSERT_VERSION = (f"insert into report_versions ({', '.join(_VERSION_COLUMNS)}) "
+                   f"values ({', '.join('?' * len(_VERSION_COLUMNS))})")
+_INSERT_CHECK = "insert into checks (version_id, rule, ok, detail) values (?, ?, ?, ?)"
 _INSERT_CELL = (f"insert into cells (version_id, {', '.join(f'[{c}]' for c in Cell._fields)}) "
                 f"values ({', '.join('?' * (len(Cell._fields) + 1))})")
 
@@ -70,6 +75,7 @@ class _ReportRows:
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
     sightings: dict[tuple[int | None, str], dict[str, Any]] = field(default_factory=dict)
+    checks: list[tuple[int, str, int, str]] = field(default_factory=list)
 
     def write(self, db: sqlite_utils.Database) -> None:
         if not self.reports:
@@ -83,6 +89,7 @@ class _ReportRows:
         if self.resources:
             db["resources"].upsert_all(self.resources.values(), pk="url")
         db["sightings"].upsert_all(self.sightings.values(), pk=("run_id", "url"))
+        db.conn.executemany(_INSERT_CHECK, self.checks)
 
 
 class Archive:
@@ -206,7 +213,7 @@ class Archive:
         batch.agencies[agency_id] = {"id": agency_id, "portal": r.portal, "code": r.agency_code,
                                      "name": r.agency, "region": r.region, "last_seen": stamp}
         key = self._identity(r, agency_id, batch)
-        version = self._version(key, r, stamp)
+        version = self._version(key, r, stamp, batch)
         batch.reports[key] = {
             "id": key, "portal": r.portal, "agency_id": agency_id, "agency": r.agency, "region": r.region,
             "year": r.year, "title": r.title, "url": r.url, "list_url": r.list_url, "published": r.published,
@@ -227,7 +234,7 @@ class Archive:
         not a new one beside a removed one.
         """
         key = report_key(r.portal, r.agency, r.year, r.title, r.url)
-        if r.year is None or key in batch.reports or self.db["reports"].count_where("id = ?", [key]):
+        if r.year is None or key in batch.reports or self._one("select 1 from reports where id = ?", key):
             return key
         column = r.list_url.rsplit("/", 1)[0] + "/"
         rows = self.db.execute(
@@ -238,29 +245,29 @@ class Archive:
             [agency_id, r.year, r.content_hash, r.url, column, column, self.run_id])
         return next((str(row[0]) for row in rows if row[0] not in batch.reports), key)
 
-    def _version(self, key: str, r: AnalysedReport, stamp: str) -> int:
-        """The report's version number for this content, adding a version only when the content changed."""
-        current = next(self.db.query(
-            "select id, version, content_hash from report_versions where report_id = ? "
-            "order by version desc limit 1", [key]), None)
-        if current and current["content_hash"] == r.content_hash:
-            self.db.execute("update report_versions set last_seen = ? where id = ?", [stamp, current["id"]])
-            return int(current["version"])
-        number = int(current["version"]) + 1 if current else 1
-        table = self.db["report_versions"]
-        table.insert({
-            "report_id": key, "version": number, "content_hash": r.content_hash, "first_seen": stamp,
-            "last_seen": stamp, "run_id": self.run_id, "title": r.title, "text": r.text,
-            "template": r.template, "status": r.status, "parser_version": r.parser_version,
-            "record": r.record,
-            "sources": json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
-        })
-        version_id = table.last_pk
-        self._new_versions[int(version_id)] = r.search
-        self._insert_cells(int(version_id), r.cells)
-        if r.checks:
-            self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
+    def _version(self, key: str, r: AnalysedReport, stamp: str, batch: _ReportRows) -> int:
+        """The report's version number for this content, adding a version only when the content changed.
+
+        Plain statements: sqlite-utils' ``db[table]`` looks the table up in the
+        schema on every call, which cost more than the writes themselves here.
+        """
+        current = self._one("select id, version, content_hash from report_versions where report_id = ? "
+                            "order by version desc limit 1", key)
+        if current and current[2] == r.content_hash:
+            self.db.conn.execute("update report_versions set last_seen = ? where id = ?", [stamp, current[0]])
+            return int(current[1])
+        number = int(current[1]) + 1 if current else 1
+        version_id = int(self.db.conn.execute(_INSERT_VERSION, [
+            key, number, r.content_hash, stamp, stamp, self.run_id, r.title, r.text, r.template, r.status,
+            r.parser_version, r.record, json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
+        ]).lastrowid)
+        self._new_versions[version_id] = r.search
+        self._insert_cells(version_id, r.cells)
+        batch.checks += [(version_id, c["rule"], c["ok"], c["detail"]) for c in r.checks]
         return number
+
+    def _one(self, sql: str, *params: Any) -> tuple[Any, ...] | None:
+        return self.db.conn.execute(sql, params).fetchone()  # type: ignore[no-any-return]
 
     def _insert_cells(self, version_id: int, cells: list[Cell]) -> None:
         """A version's table cells, by one plain ``executemany``.
@@ -286,7 +293,7 @@ class Archive:
             self.db.execute("delete from cells where version_id = ?", [version_id])
             self.db.execute("delete from checks where version_id = ?", [version_id])
             self._insert_cells(version_id, r.cells)
-            self.db["checks"].insert_all([{**c, "version_id": version_id} for c in r.checks])
+            self.db.conn.executemany(_INSERT_CHECK, [(version_id, c["rule"], c["ok"], c["detail"]) for c in r.checks])
             if old["text"] != r.text:
                 forget_versions(self.db, [version_id])
                 index_versions(self.db, [version_id], {version_id: r.search} if r.search else None)

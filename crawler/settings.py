@@ -42,6 +42,8 @@ def scrapy_settings(s: Settings) -> dict[str, Any]:
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         "FEED_EXPORT_ENCODING": "utf-8",
         "LOG_LEVEL": "INFO",
+        # Scrapy's check reads each callback's source on every response (its cache misses bound methods).
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "ITEM_PIPELINES": {"crawler.pipelines.ArchivePipeline": 300},
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
