@@ -46,7 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("full_fetch_days", 30, "fetch every report in full (no conditional request) at least this often"),
     Setting("block_backoff_minutes", 30.0, "how long a domain that served a WAF block is left alone"),
     Setting("workers", 2, "processes that extract and parse documents"),
-    Setting("concurrent_items", 8, "items in flight through the pipelines per response batch"),
+    Setting("concurrent_items", 1, "outputs of one response handled at once (a report page yields one)"),
     Setting("jobdir", ".zfxxgk/jobs", "directory for resumable crawl state (Scrapy JOBDIR)"),
     Setting("warc_dir", "warc", "directory of the WARC files written by each crawl"),
     Setting("grace_days", 0, "days after the legal deadline before a report counts as missing"),
