@@ -37,6 +37,7 @@ _TITLE_SPLIT = re.compile(r"\s*[_|｜—-]\s*")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _SPACE = re.compile(r"\s+")
 _DATA_TABLES = "//table[not(.//table)]"
+_NO_TEXT = ("script", "style")
 _NOT_NARRATIVE = frozenset({"table", "noscript"})  # script and style are never text
 # Stands in for a table while trafilatura reads the text (letters it keeps as they are).
 _MARKER = "ZFXXGKTABLE"
@@ -46,15 +47,18 @@ _MARKED = re.compile(_MARKER + r"(\d+)" + _MARKER)
 def cell_text(el: etree._Element, skip: frozenset[str] = frozenset()) -> str:
     """Text of a cell with line breaks where the markup has blocks (<p>, <br>); elements
     below ``el`` named in ``skip`` are left out (their tails kept)."""
-    parts: list[str] = []
-    _walk(el, parts, skip)
-    text = "".join(parts)
+    if len(el) == 0 and el.tag not in _BLOCK and el.tag not in _NO_TEXT:  # bare text: nothing to walk
+        text = el.text or ""
+    else:
+        parts: list[str] = []
+        _walk(el, parts, skip)
+        text = "".join(parts)
     return _BLANK_LINES.sub("\n", text).strip("\n") if "\n" in text else text
 
 
 def _walk(e: etree._Element, parts: list[str], skip: frozenset[str]) -> None:
     tag = e.tag.lower() if isinstance(e.tag, str) else ""
-    if tag in ("script", "style"):
+    if tag in _NO_TEXT:
         return
     block = tag in _BLOCK
     if block:

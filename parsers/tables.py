@@ -42,6 +42,7 @@ class Table:
     index: int
     cells: list[Cell] = field(default_factory=list)
     grid: bool = True
+    _rows: list[list[Slot]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n_rows(self) -> int:
@@ -52,7 +53,16 @@ class Table:
         return max((c.col + c.colspan for c in self.cells), default=0)
 
     def rows(self) -> list[list[Slot]]:
-        """Slots per row in column order; covered slots only on grid tables."""
+        """Slots per row in column order; covered slots only on grid tables.
+
+        Made once: a table is complete when its reader returns it, and the
+        parsers, the identity and the text each ask for its rows.
+        """
+        if self._rows is None:
+            self._rows = self._slots()
+        return self._rows
+
+    def _slots(self) -> list[list[Slot]]:
         out: list[list[Slot]] = [[] for _ in range(self.n_rows)]
         for cell in self.cells:
             out[cell.row].append(Slot(cell))

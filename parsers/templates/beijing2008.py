@@ -54,7 +54,7 @@ def _split(row: Row) -> tuple[str, str, str] | None:
     label_parts = texts[:-2] if len(texts) >= 3 else texts[:-1]
     if unit and not _UNIT.match(norm(unit)) and norm(unit):
         label_parts, unit = texts[:-1], ""
-    label = " ".join(printed(t) for t in label_parts if printed(t))
+    label = " ".join(filter(None, map(printed, label_parts)))
     return (label, unit, value) if label else None
 
 
