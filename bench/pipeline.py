@@ -1,6 +1,6 @@
 """Full pipeline against baselines measured in the same run, on a generated bulk portal served on loopback.
 
-    .venv/bin/python bench/pipeline.py [--reports 2000] [--memory-pages 10000]
+    .venv/bin/python bench/pipeline.py [--reports 2000] [--rounds 3] [--memory-pages 10000]
 
 1. crawl: `zfxxgk crawl` (fetch, extract, parse, archive, WARC) pages/s ÷ a bare
    Scrapy spider with default settings that only fetches the same pages
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import statistics
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import trafilatura
-from harness import bare_crawl, bulk_portal, cpu_note, full_crawl, mb, measure
+from harness import PeakMemory, Rate, bare_crawl, bulk_portal, cpu_note, full_crawl, mb, measure
 
 from crawler.analysis import analyse
 from crawler.items import FetchedDoc, ReportItem
@@ -56,21 +57,39 @@ def analysis_ratio(site: Path, n: int, workers: int) -> tuple[float, float]:
     return n / pooled, n / alone
 
 
-def crawl_ratio(work: Path, reports: int) -> None:
+def crawl_ratio(work: Path, reports: int, rounds: int) -> None:
+    """Bare and full crawls in turn, ``rounds`` of each: a machine's speed drifts over minutes."""
+    bares, fulls = [], []
     with bulk_portal(work, reports) as server:
-        bare = bare_crawl(server)
-        full, memory = full_crawl(server, work)
-    print(f"bare Scrapy spider, default settings: {bare.per_second:7.1f} pages/s ({bare.pages} pages)")
-    print(f"zfxxgk crawl, full pipeline:          {full.per_second:7.1f} pages/s ({full.pages} pages), "
-          f"peak memory {mb(memory.main)} (with the analysis pool {mb(memory.tree)})")
-    print(f"  → full ÷ bare = {full.per_second / bare.per_second:.2f}  (target ≥ 0.3)")
-    print(f"  CPU a page: crawler process {memory.main_cpu / full.pages * 1000:.1f} ms "
-          f"(busy {memory.main_cpu / full.seconds:.0%} of the crawl), analysis pool "
-          f"{memory.pool_cpu / full.pages * 1000:.1f} ms (startup and change detection included)")
+        for _ in range(rounds):
+            bares.append(bare_crawl(server))
+            n = len(fulls)  # a fresh archive and crawl state each round
+            fulls.append(full_crawl(server, work, db=f"bench-{n}.db", extra={"ZFXXGK_JOBDIR": str(work / f"jobs-{n}")}))
+    bare = statistics.median(b.per_second for b in bares)
+    full, (memory, cpu) = statistics.median(f.per_second for f, _ in fulls), _median_cpu(fulls)
+    ratios = sorted(f.per_second / b.per_second for b, (f, _) in zip(bares, fulls))
+    pages = fulls[0][0].pages
+    print(f"bare Scrapy spider, default settings:   {bare:7.1f} pages/s ({bares[0].pages} pages; median of {rounds})")
+    peak, tree = max(m.main for _, m in fulls), max(m.tree for _, m in fulls)
+    print(f"zfxxgk crawl, full pipeline:             {full:7.1f} pages/s ({pages} pages; median of {rounds}), "
+          f"peak memory {mb(peak)} (with the analysis pool {mb(tree)})")
+    print(f"  → full ÷ bare = {full / bare:.2f}  (target ≥ 0.3; {ratios[0]:.2f}–{ratios[-1]:.2f} round by round)")
+    main, pool = cpu
+    print(f"  CPU a page: crawler process {main:.1f} ms (busy {memory:.0%} of the crawl), analysis pool {pool:.1f} ms "
+          f"(startup and change detection included): two cores allow "
+          f"≈ {2000 / (main + pool):.0f} pages/s at most, less the loopback server's share")
     pooled, alone = analysis_ratio(work / "site", min(reports, 400), workers=2)
     print(f"trafilatura alone, one core:          {alone:7.1f} pages/s")
     print(f"extraction + parsing, pool of 2:      {pooled:7.1f} pages/s")
     print(f"  → pipeline analysis ÷ trafilatura = {pooled / alone:.2f}  (target ≥ 1.5)")
+
+
+def _median_cpu(fulls: list[tuple[Rate, PeakMemory]]) -> tuple[float, tuple[float, float]]:
+    """Median share of the crawl the crawler process was busy, and median CPU ms a page of each side."""
+    busy = statistics.median(m.main_cpu / r.seconds for r, m in fulls)
+    main = statistics.median(m.main_cpu / r.pages * 1000 for r, m in fulls)
+    pool = statistics.median(m.pool_cpu / r.pages * 1000 for r, m in fulls)
+    return busy, (main, pool)
 
 
 def memory_run(work: Path, pages: int) -> None:
@@ -85,10 +104,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=2000, help="0 to skip the throughput runs")
     parser.add_argument("--memory-pages", type=int, default=10000, help="0 to skip the memory run")
+    parser.add_argument("--rounds", type=int, default=3, help="bare and full crawls, in turn, for the throughput ratio")
     args = parser.parse_args()
     if args.reports:
         with tempfile.TemporaryDirectory() as tmp:
-            crawl_ratio(Path(tmp), args.reports)
+            crawl_ratio(Path(tmp), args.reports, args.rounds)
     if args.memory_pages:
         with tempfile.TemporaryDirectory() as tmp:
             memory_run(Path(tmp), args.memory_pages)
