@@ -14,6 +14,7 @@ from archive.detect import Expectation, Policy, detect
 from archive.records import FetchRecord
 from archive.store import Archive
 from crawler import lock
+from crawler.politeness import LocalLedger
 from crawler.warc import Exchange, WarcRecorder
 
 
@@ -32,6 +33,7 @@ class ArchiveRun:
         self.settings = settings.getdict("ZFXXGK")
         self.lock = lock.acquire(self.settings["db"], portal=settings.get("ZFXXGK_PORTAL", ""))
         self.archive = Archive(self.settings["db"])
+        self.budget = LocalLedger(self.archive.requests_per_host_since)
         self.warc: WarcRecorder | None = None
         crawler.zfxxgk = self  # type: ignore[attr-defined]
         self.resume = settings.getbool("ZFXXGK_RESUME")

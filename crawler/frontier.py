@@ -27,6 +27,8 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -229,3 +231,39 @@ def crawl_state(server: redis.Redis, portal: str, crawl_id: str) -> dict[str, st
 def live_workers(server: redis.Redis, portal: str, crawl_id: str) -> int:
     base = f"zfxxgk:{portal}:{crawl_id}:"
     return sum(1 for w in server.smembers(f"{base}workers") if server.exists(f"{base}alive:{w.decode()}"))
+
+
+BUDGET_LEASE = 20  # requests a worker takes from the shared daily count at a time
+_BUDGET_KEPT = 2 * 86400
+
+
+class SharedLedger:
+    """The day's request count per host in Redis, so N workers keep one daily budget, not N.
+
+    A worker takes leases of :data:`BUDGET_LEASE` requests (one round trip per
+    lease, not per request) and gives back what it did not send when it
+    stops; a worker killed mid-lease loses at most one lease of the day's
+    budget. The count starts from what the archive logged today, when the
+    worker can read the archive and the day's count is not in Redis yet.
+    """
+
+    def __init__(self, server: redis.Redis, logged: Callable[[str], Counter[str]]) -> None:
+        self.server = server
+        self.logged = logged
+        self.seeds: dict[str, Counter[str]] = {}
+
+    @staticmethod
+    def key(host: str, day: str) -> str:
+        return f"zfxxgk:budget:{day}:{host}"
+
+    def grant(self, host: str, day: str, budget: int) -> int:
+        key, lease = self.key(host, day), min(BUDGET_LEASE, budget)
+        if not self.server.exists(key):
+            if day not in self.seeds:
+                self.seeds[day] = self.logged(day)
+            self.server.set(key, self.seeds[day][host], nx=True, ex=_BUDGET_KEPT)
+        total = int(self.server.incrby(key, lease))
+        return max(0, min(lease, budget - (total - lease)))
+
+    def release(self, host: str, day: str, unused: int) -> None:
+        self.server.decrby(self.key(host, day), unused)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -113,14 +114,49 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return None
 
 
+class Ledger(Protocol):
+    """Where a day's requests to a host are counted: this process (:class:`LocalLedger`), or Redis for workers."""
+
+    def grant(self, host: str, day: str, budget: int) -> int:
+        """How many more requests to ``host`` this process may send on ``day`` (UTC) within ``budget``."""
+
+    def release(self, host: str, day: str, unused: int) -> None:
+        """Give back what was granted and not sent."""
+
+
+class LocalLedger:
+    """One process's count: the requests the archive logged today, then this run's own."""
+
+    def __init__(self, logged: Callable[[str], Counter[str]]) -> None:
+        self.logged = logged
+        self.day = ""
+        self.sent: Counter[str] = Counter()
+
+    def grant(self, host: str, day: str, budget: int) -> int:
+        if day != self.day:
+            self.day, self.sent = day, self.logged(day)
+        n = max(0, budget - self.sent[host])
+        self.sent[host] += n
+        return n
+
+    def release(self, host: str, day: str, unused: int) -> None:
+        if day == self.day:
+            self.sent[host] -= unused
+
+
 class DailyBudgetMiddleware:
-    """Sends at most ``daily_budget`` requests a day to one domain, counting what the archive logged today."""
+    """Sends at most ``daily_budget`` requests a day to one domain, as the run's ledger counts them.
+
+    The ledger is ``crawler.zfxxgk.budget``: a crawl's own count, or the one a
+    Redis frontier's workers share. Grants left unsent go back when the run ends.
+    """
 
     def __init__(self, crawler: Crawler, budget: int) -> None:
         self.crawler = crawler
         self.budget = budget
         self.day = ""
-        self.sent: Counter[str] = Counter()
+        self.allowance: Counter[str] = Counter()
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DailyBudgetMiddleware:
@@ -129,16 +165,28 @@ class DailyBudgetMiddleware:
             raise NotConfigured("no daily budget")
         return cls(crawler, budget)
 
-    def _roll_over(self) -> None:
-        today = datetime.now(timezone.utc).date().isoformat()
-        if today != self.day:
-            self.day = today
-            self.sent = self.crawler.zfxxgk.archive.requests_per_host_since(today)  # type: ignore[attr-defined]
+    @property
+    def ledger(self) -> Ledger:
+        return self.crawler.zfxxgk.budget  # type: ignore[attr-defined,no-any-return]
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        self._roll_over()
+        today = datetime.now(timezone.utc).date().isoformat()
+        if today != self.day:
+            self.give_back()
+            self.day = today
         host = urlsplit(request.url).hostname or ""
-        if self.sent[host] >= self.budget:
+        if self.allowance[host] <= 0:
+            self.allowance[host] = self.ledger.grant(host, self.day, self.budget)
+        if self.allowance[host] <= 0:
             self.crawler.stats.inc_value("zfxxgk/over_budget")
             raise IgnoreRequest(f"daily request budget of {self.budget} for {host} used up")
-        self.sent[host] += 1
+        self.allowance[host] -= 1
+
+    def closed(self, spider: Spider) -> None:
+        self.give_back()
+
+    def give_back(self) -> None:
+        for host, unused in self.allowance.items():
+            if unused > 0:
+                self.ledger.release(host, self.day, unused)
+        self.allowance.clear()

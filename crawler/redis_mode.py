@@ -11,12 +11,13 @@ What a worker does and does not do:
 * It never writes the SQLite archive. If the archive file is readable where the
   worker runs (the ingester's machine, or a copy), it opens it read-only for
   conditional requests (validators, and the archived bytes behind a 304), for
-  the daily budget and for archived copies of failed pieces. Without it, it
-  fetches in full: the archive still gains nothing for unchanged content
+  the day's request count so far and for archived copies of failed pieces.
+  Without it, it fetches in full: the archive still gains nothing for unchanged content
   (blobs are by hash, versions by content), only the portal sends more bytes.
-* Politeness is per process: N workers on one domain send up to N times
-  ``concurrency_per_domain`` requests at once; give each worker its own
-  portals, or lower the setting.
+* The daily request budget is shared: the day's count per host lives in Redis
+  (``frontier.SharedLedger``). Concurrency and delay are per process: N workers
+  on one domain send up to N times ``concurrency_per_domain`` requests at once;
+  give each worker its own portals, or lower the setting.
 
 Messages are pickled tuples ``(kind, crawl_id, portal, payload)``, so Redis must
 be reachable only by trusted machines (as a crawler's Redis always should be).
@@ -49,7 +50,7 @@ from archive.records import FetchRecord
 from archive.store import last_good_fetch, requests_per_host_since
 from crawler.analysis import analyse
 from crawler.extensions import Progress
-from crawler.frontier import MESSAGES, Frontier, connect
+from crawler.frontier import MESSAGES, Frontier, SharedLedger, connect
 from crawler.items import ReportItem
 from crawler.pipelines import ArchivePipeline, missing_pieces
 from crawler.warc import Exchange
@@ -104,6 +105,7 @@ class WorkerRun:
         self.settings = crawler.settings.getdict("ZFXXGK")
         self.server = connect(crawler.settings.get("ZFXXGK_REDIS"))
         self.archive = ReadOnlyArchive(self.settings["db"])
+        self.budget = SharedLedger(self.server, self.archive.requests_per_host_since)
         self.warc = None
         self.frontier: Frontier | None = None
         self.scheduler: FrontierScheduler | None = None

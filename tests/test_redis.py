@@ -105,3 +105,31 @@ def test_recrawl_by_a_worker_beside_the_archive(killed_crawl, redis_url, module_
     (not_modified,), = query(db, "select count(*) from fetches where status = 304 and run_id = 2")
     assert not_modified >= len(manifest()["reports"])
     assert query(db, "select status from runs where id = 2") == [("finished",)]
+
+
+def test_workers_share_the_daily_budget(redis_url, module_server, tmp_path):
+    """Two workers with a daily budget of 30 send at most 30 requests to the portal between them, not 60."""
+    url = redis_url.rsplit("/", 1)[0] + "/1"  # a database of its own: the budget is counted per host and day
+    module_server.clear_log()
+    env = {**WORKER_ENV, "ZFXXGK_DAILY_BUDGET": "30"}
+    args = ["crawl", "--redis", url, "--portal", "sample", "--base-url", module_server.url,
+            "--db", "worker-has-no-archive.db", "--json"]
+    ingester = start(["ingest", "--redis", url, "--db", "b.db"], tmp_path, {})
+    workers = [start(args, tmp_path, env) for _ in range(2)]
+    try:
+        stats = []
+        for worker in workers:
+            out, err = worker.communicate(timeout=400)
+            assert worker.returncode == 0, err[-3000:]
+            stats.append(json.loads(out))
+        assert ingester.wait(timeout=120) == 0, ingester.stderr.read()[-3000:]
+    finally:
+        for proc in (*workers, ingester):
+            if proc.poll() is None:
+                proc.kill()
+    sent = [s["response_received_count"] or 0 for s in stats]
+    assert len(module_server.log) <= 30, f"the portal got {len(module_server.log)} requests (workers sent {sent})"
+    assert all(n > 0 for n in sent), f"both workers fetched: {sent}"
+    assert sum(s["zfxxgk/over_budget"] or 0 for s in stats) > 0, "the budget ran out before the portal did"
+    (refused,), = query(tmp_path / "b.db", "select count(*) from fetches where error like '%daily request budget%'")
+    assert refused > 0

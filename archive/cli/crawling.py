@@ -75,7 +75,8 @@ def _redis_worker(settings: Settings, portal: str | None, base_url: str | None, 
                                                  full=full, progress=sys.stderr.isatty() and not as_json))
     except (PortalError, ValueError, RedisError) as exc:
         raise click.ClickException(str(exc)) from exc
-    keys = ("zfxxgk/crawl_id", "finish_reason", "response_received_count", "item_scraped_count", "zfxxgk/errors")
+    keys = ("zfxxgk/crawl_id", "finish_reason", "response_received_count", "item_scraped_count", "zfxxgk/errors",
+            "zfxxgk/over_budget")
     summary = {k: stats.get(k) for k in keys}
     click.echo(json.dumps(summary, ensure_ascii=False, default=str) if as_json else
                f"worker done: crawl {summary['zfxxgk/crawl_id']} ({summary['finish_reason']}), "
