@@ -43,6 +43,8 @@ def _t2s_table() -> dict[int, str]:
 
 
 _T2S = _t2s_table()
+# The characters translate() would change: it costs a dict lookup a character, and most texts hold none.
+_T2S_CHARS = frozenset(chr(k) for k, v in _T2S.items() if v != chr(k))
 _HAN = r"[\u2e80-\u9fff\uf900-\ufaff]"
 _HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
 _SPACES = re.compile(r"\s+")
@@ -61,7 +63,9 @@ def create_indexes(db: sqlite_utils.Database) -> None:
 
 def normalise(text: str) -> str:
     """The form both the index and the queries are reduced to."""
-    text = unicodedata.normalize("NFKC", text).translate(_T2S)
+    text = unicodedata.normalize("NFKC", text)
+    if not _T2S_CHARS.isdisjoint(text):
+        text = text.translate(_T2S)
     text = _HAN_GAP.sub("", text)
     return _SPACES.sub(" ", text).strip().lower()
 
