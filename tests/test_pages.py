@@ -85,3 +85,9 @@ def test_normalise_date(text, expected):
 
 def test_pagination_absent():
     assert pagination("<html></html>", BASE) == []
+
+
+def test_pagination_is_read_from_the_first_page_only():
+    first = 'createPageHTML(3, 0, "index", "html");'
+    assert pagination(first, BASE + "index.html") == [BASE + "index_1.html", BASE + "index_2.html"]
+    assert pagination(first.replace("3, 0", "3, 2"), BASE + "index_2.html") == []
