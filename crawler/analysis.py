@@ -7,6 +7,7 @@ never makes a new version.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -36,6 +37,12 @@ def cell_row(cell: TidyCell) -> Cell:
     """A tidy cell as a ``cells`` row."""
     return Cell(cell.section, cell.row, cell.column, cell.value, cell.unit, int(cell.computed),
                 cell.document, cell.table, cell.cell_row, cell.cell_col)
+
+
+def prepare_worker() -> None:
+    """Start an analysis process: what is loaded now lives as long as the process, so the
+    garbage collector stops scanning it (a collection ran every report, 4 % of its time)."""
+    gc.freeze()
 
 
 def _filename(url: str) -> str:

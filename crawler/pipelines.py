@@ -12,7 +12,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from archive.store import Archive
-from crawler.analysis import analyse
+from crawler.analysis import analyse, prepare_worker
 from crawler.items import ReportItem
 
 
@@ -56,7 +56,7 @@ class ArchivePipeline:
         return self.crawler.zfxxgk.archive  # type: ignore[attr-defined,no-any-return]
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=max(1, self.workers),
+        self.pool = ProcessPoolExecutor(max_workers=max(1, self.workers), initializer=prepare_worker,
                                         mp_context=multiprocessing.get_context("forkserver"))
 
     def close_spider(self, spider: Spider | None = None) -> None:

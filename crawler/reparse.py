@@ -19,7 +19,7 @@ import sqlite_utils
 
 from archive.records import AnalysedReport
 from archive.store import Archive
-from crawler.analysis import analyse
+from crawler.analysis import analyse, prepare_worker
 from crawler.items import FetchedDoc, ReportItem
 from crawler.portal import PortalError, load_portal
 from parsers import PARSER_VERSION
@@ -84,7 +84,7 @@ def reparse_all(db: sqlite_utils.Database, workers: int, batch: int = 64,
 
     Versions are read and parsed a batch at a time, so memory holds one batch of files, not the archive.
     """
-    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=prepare_worker) as pool:
         jobs = rebuilt_versions(db, outdated_only)
         while chunk := list(islice(jobs, batch)):
             yield from zip((j.version_id for j in chunk), pool.map(analyse, (j.item for j in chunk)))
