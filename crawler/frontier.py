@@ -263,7 +263,10 @@ class SharedLedger:
                 self.seeds[day] = self.logged(day)
             self.server.set(key, self.seeds[day][host], nx=True, ex=_BUDGET_KEPT)
         total = int(self.server.incrby(key, lease))
-        return max(0, min(lease, budget - (total - lease)))
+        granted = max(0, min(lease, budget - (total - lease)))
+        if granted < lease:  # the day's count holds only what was granted
+            self.server.decrby(key, lease - granted)
+        return granted
 
     def release(self, host: str, day: str, unused: int) -> None:
         self.server.decrby(self.key(host, day), unused)

@@ -156,6 +156,7 @@ class DailyBudgetMiddleware:
         self.budget = budget
         self.day = ""
         self.allowance: Counter[str] = Counter()
+        self.spent: set[str] = set()  # hosts the ledger refused today: not asked again
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
 
     @classmethod
@@ -173,10 +174,12 @@ class DailyBudgetMiddleware:
         today = datetime.now(timezone.utc).date().isoformat()
         if today != self.day:
             self.give_back()
-            self.day = today
+            self.day, self.spent = today, set()
         host = urlsplit(request.url).hostname or ""
-        if self.allowance[host] <= 0:
+        if self.allowance[host] <= 0 and host not in self.spent:
             self.allowance[host] = self.ledger.grant(host, self.day, self.budget)
+            if self.allowance[host] <= 0:
+                self.spent.add(host)
         if self.allowance[host] <= 0:
             self.crawler.stats.inc_value("zfxxgk/over_budget")
             raise IgnoreRequest(f"daily request budget of {self.budget} for {host} used up")

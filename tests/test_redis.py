@@ -11,6 +11,7 @@ import socket
 import subprocess
 import time
 from collections import Counter
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,6 @@ def test_workers_share_the_daily_budget(redis_url, module_server, tmp_path):
     assert sum(s["zfxxgk/over_budget"] or 0 for s in stats) > 0, "the budget ran out before the portal did"
     (refused,), = query(tmp_path / "b.db", "select count(*) from fetches where error like '%daily request budget%'")
     assert refused > 0
+    day = datetime.now(timezone.utc).date().isoformat()
+    counted = redis.Redis.from_url(url).get(f"zfxxgk:budget:{day}:127.0.0.1")
+    assert int(counted) == len(module_server.log), "leases left unsent were given back"
