@@ -42,6 +42,8 @@ _NOT_NARRATIVE = frozenset({"table", "noscript"})  # script and style are never 
 # Stands in for a table while trafilatura reads the text (letters it keeps as they are).
 _MARKER = "ZFXXGKTABLE"
 _MARKED = re.compile(_MARKER + r"(\d+)" + _MARKER)
+# trafilatura's metadata dates, which we do not extract; given, so it does not work out "today" for every page.
+_NO_DATES = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
 
 
 def cell_text(el: etree._Element, skip: frozenset[str] = frozenset()) -> str:
@@ -171,7 +173,8 @@ def _main_text(tree: etree._Element, tables: list[Table], narrative: str) -> str
         marker = lxml.html.Element("p")
         marker.text, marker.tail = f"{_MARKER}{table.index}{_MARKER}", element.tail
         element.getparent().replace(element, marker)
-    extracted = trafilatura.extract(tree, include_tables=False, favor_precision=True, deduplicate=False, fast=True)
+    extracted = trafilatura.extract(tree, include_tables=False, favor_precision=True, deduplicate=False, fast=True,
+                                    date_extraction_params=_NO_DATES)
     text = extracted if extracted and extracted.strip() else narrative
     rendered = {str(t.index): table_lines(t) for t in tables}
     text = _MARKED.sub(lambda m: rendered.pop(m.group(1), ""), text)

@@ -99,7 +99,8 @@ def _collect(rows: list[Row], start: int) -> tuple[list[_Data], list[Row]]:
         named = [t for t in labels if norm(t)]
         if len(row.values) < 3:
             continue
-        own = [s.text for s in row.slots if not s.covered and s not in row.values and norm(s.text)]
+        values = {id(s) for s in row.values}  # by identity: comparing slots field by field cost more than the rest
+        own = [s.text for s in row.slots if not s.covered and id(s) not in values and norm(s.text)]
         specific = own[-1] if own else ""
         key = match_request_row(specific, named[:-1]) if specific else None
         data.append(_Data(row, key))
