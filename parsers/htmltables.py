@@ -157,7 +157,7 @@ def table_lines(table: Table) -> str:
     return "\n".join("| " + " | ".join(_SPACE.sub(" ", t) for t in row) + " |" for row in table.texts() if row)
 
 
-def _main_text(tree: etree._Element, tables: list[Table], narrative: str) -> str:
+def _main_text(tree: etree._Element, tables: list[Table], elements: list[etree._Element], narrative: str) -> str:
     """trafilatura's main text, each table put back where it stood as read from the markup.
 
     trafilatura reads the narrative (and drops page furniture) from the already
@@ -166,8 +166,9 @@ def _main_text(tree: etree._Element, tables: list[Table], narrative: str) -> str
     ``read_table``. A marker it dropped (a table it judged furniture) puts that
     table at the end, so no table's text is lost; with no text at all, the
     narrative stands in.
+    ``elements`` are the tables' elements in ``tree``, as :func:`read_html` found them.
     """
-    for table, element in zip(tables, tree.xpath(_DATA_TABLES)):
+    for table, element in zip(tables, elements):
         if element.getparent() is None:
             continue
         marker = lxml.html.Element("p")
@@ -192,10 +193,11 @@ def read_html(data: bytes, *, filename: str | None = None) -> Document:
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"HTML not parseable: {exc}") from exc
     sel = parsel.Selector(root=root, type="html")
-    tables = [read_table(t, i) for i, t in enumerate(root.xpath(_DATA_TABLES))]
+    elements = root.xpath(_DATA_TABLES)
+    tables = [read_table(t, i) for i, t in enumerate(elements)]
     title, published = _title(sel), _published(sel, html)
     narrative = _narrative(root)
     return Document(
         "html", None, tables, filename=filename, title=title, published=published, narrative=narrative,
-        text_factory=lambda: _main_text(root, tables, narrative),
+        text_factory=lambda: _main_text(root, tables, elements, narrative),
     )
