@@ -39,12 +39,12 @@ def _t2s_table() -> dict[int, str]:
     times faster, and the index and the queries are folded the same way.
     """
     return {ord(source): target for source, target in t2s_entries("TSCharacters.txt").items()
-            if len(source) == 1 and target}
+            if len(source) == 1 and target and target != source}
 
 
 _T2S = _t2s_table()
 # The characters translate() would change: it costs a dict lookup a character, and most texts hold none.
-_T2S_CHARS = frozenset(chr(k) for k, v in _T2S.items() if v != chr(k))
+_T2S_CHARS = frozenset(map(chr, _T2S))
 _HAN = r"[\u2e80-\u9fff\uf900-\ufaff]"
 _HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
 _SPACES = re.compile(r"\s+")
@@ -146,8 +146,10 @@ def index_versions(db: sqlite_utils.Database, version_ids: Iterable[int],
         marks = ",".join("?" * len(chunk))
         done = {r[0] for r in db.execute(f"select rowid from search_trigram where rowid in ({marks})", chunk)}
         todo = [vid for vid in chunk if vid not in done and vid not in entries]
-        made = {r[0]: index_entry(r[1], r[2]) for r in db.execute(
-            f"select id, title, text from report_versions where id in ({','.join('?' * len(todo))})", todo)}
+        made: dict[int, tuple[str, str]] = {}
+        if todo:  # the crawl's own versions come with their entries: nothing to read back
+            made = {r[0]: index_entry(r[1], r[2]) for r in db.execute(
+                f"select id, title, text from report_versions where id in ({','.join('?' * len(todo))})", todo)}
         rows = [(vid, *(entries.get(vid) or made[vid])) for vid in chunk
                 if vid not in done and (vid in entries or vid in made)]
         db.conn.executemany("insert into search_trigram(rowid, body) values (?, ?)", [r[:2] for r in rows])

@@ -67,6 +67,10 @@ def requests_per_host_since(db: sqlite_utils.Database, day: str) -> Counter[str]
     return Counter(urlsplit(url).hostname or "" for (url,) in rows)
 
 
+def _check_rows(version_id: int, r: AnalysedReport) -> list[tuple[int, str, int, str]]:
+    return [(version_id, c["rule"], c["ok"], c["detail"]) for c in r.checks]
+
+
 @dataclass
 class _ReportRows:
     """The rows a batch of reports upserts besides their versions, written one statement per table."""
@@ -76,6 +80,7 @@ class _ReportRows:
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
     sightings: dict[tuple[int | None, str], dict[str, Any]] = field(default_factory=dict)
     checks: list[tuple[int, str, int, str]] = field(default_factory=list)
+    versions: dict[int, tuple[str, str] | None] = field(default_factory=dict)  # new ones, with their search entry
 
     def write(self, db: sqlite_utils.Database) -> None:
         if not self.reports:
@@ -103,7 +108,6 @@ class Archive:
         self._fetches: list[FetchRecord] = []
         self._reports: list[AnalysedReport] = []
         self._known_blobs: set[str] = set()
-        self._new_versions: dict[int, tuple[str, str] | None] = {}
         self._warc: dict[str, dict[str, str]] = {}
 
     # -- runs ---------------------------------------------------------------
@@ -183,9 +187,7 @@ class Archive:
             for report in reports:
                 self._write_report(report, batch)
             batch.write(self.db)
-            index_versions(self.db, self._new_versions,
-                           {vid: entry for vid, entry in self._new_versions.items() if entry})
-            self._new_versions = {}
+            index_versions(self.db, batch.versions, {vid: entry for vid, entry in batch.versions.items() if entry})
 
     def _write_fetches(self, fetches: list[FetchRecord]) -> None:
         blobs, rows = [], []
@@ -261,9 +263,9 @@ class Archive:
             key, number, r.content_hash, stamp, stamp, self.run_id, r.title, r.text, r.template, r.status,
             r.parser_version, r.record, json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
         ]).lastrowid)
-        self._new_versions[version_id] = r.search
+        batch.versions[version_id] = r.search
         self._insert_cells(version_id, r.cells)
-        batch.checks += [(version_id, c["rule"], c["ok"], c["detail"]) for c in r.checks]
+        batch.checks += _check_rows(version_id, r)
         return number
 
     def _one(self, sql: str, *params: Any) -> tuple[Any, ...] | None:
@@ -293,7 +295,7 @@ class Archive:
             self.db.execute("delete from cells where version_id = ?", [version_id])
             self.db.execute("delete from checks where version_id = ?", [version_id])
             self._insert_cells(version_id, r.cells)
-            self.db.conn.executemany(_INSERT_CHECK, [(version_id, c["rule"], c["ok"], c["detail"]) for c in r.checks])
+            self.db.conn.executemany(_INSERT_CHECK, _check_rows(version_id, r))
             if old["text"] != r.text:
                 forget_versions(self.db, [version_id])
                 index_versions(self.db, [version_id], {version_id: r.search} if r.search else None)
