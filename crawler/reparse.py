@@ -62,9 +62,12 @@ def rebuild(db: sqlite_utils.Database, row: dict[str, Any], rules: PageRules) ->
     return item
 
 
+_OUTDATED = "v.parser_version is not ?"  # read by another parser release than this one
+
+
 def rebuilt_versions(db: sqlite_utils.Database, outdated_only: bool = False) -> Iterator[Rebuilt]:
     cache: dict[str, PageRules] = {}
-    where, params = ("where v.parser_version is not ? ", [PARSER_VERSION]) if outdated_only else ("", [])
+    where, params = (f"where {_OUTDATED} ", [PARSER_VERSION]) if outdated_only else ("", [])
     rows = db.query("select v.id, v.sources, v.title, r.portal, r.url, r.list_url from report_versions v "
                     f"join reports r on r.id = v.report_id {where}order by v.id", params)
     for row in rows:
@@ -73,8 +76,7 @@ def rebuilt_versions(db: sqlite_utils.Database, outdated_only: bool = False) -> 
 
 def outdated_versions(db: sqlite_utils.Database) -> int:
     """How many versions an earlier parser read."""
-    return int(db.execute("select count(*) from report_versions where parser_version is not ?",
-                          [PARSER_VERSION]).fetchone()[0])
+    return int(db.execute(f"select count(*) from report_versions v where {_OUTDATED}", [PARSER_VERSION]).fetchone()[0])
 
 
 def reparse_all(db: sqlite_utils.Database, workers: int, batch: int = 64,

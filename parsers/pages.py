@@ -19,6 +19,8 @@ _LAYPAGE_COUNT = re.compile(r"\bpages\s*:\s*(\d+)")
 _DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SPACE = re.compile(r"\s+")
 _NAMED = re.compile(r"[.#]([\w-]+)|\[[\w-]+=[\"']?([^\]\"']+)")
+_DATE_WORDS = ("发布时间", "发布日期")  # a page date printed in the text, when no meta tag gives it
+_DATE_TEXT = "//*[" + " or ".join(f"contains(text(),'{w}')" for w in _DATE_WORDS) + "]/text()"
 
 
 @dataclass(frozen=True)
@@ -180,9 +182,8 @@ def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
             break
     body_html = body.get() if body is not None else html
     published = normalise_date(_first(sel, html, rules.published))
-    if published is None and ("发布时间" in html or "发布日期" in html):
-        published = normalise_date(" ".join(sel.xpath("//*[contains(text(),'发布时间') or "
-                                                      "contains(text(),'发布日期')]/text()").getall()))
+    if published is None and any(word in html for word in _DATE_WORDS):
+        published = normalise_date(" ".join(sel.xpath(_DATE_TEXT).getall()))
     links = _links(body, url) if body is not None else []
     for box in rules.attachment_boxes:
         for part in _css(sel, html, box):
