@@ -66,7 +66,8 @@ def crawl_ratio(work: Path, reports: int, rounds: int) -> None:
             n = len(fulls)  # a fresh archive and crawl state each round
             fulls.append(full_crawl(server, work, db=f"bench-{n}.db", extra={"ZFXXGK_JOBDIR": str(work / f"jobs-{n}")}))
     bare = statistics.median(b.per_second for b in bares)
-    full, (memory, cpu) = statistics.median(f.per_second for f, _ in fulls), _median_cpu(fulls)
+    full = statistics.median(f.per_second for f, _ in fulls)
+    busy, main, pool = _median_cpu(fulls)
     ratios = sorted(f.per_second / b.per_second for b, (f, _) in zip(bares, fulls))
     pages = fulls[0][0].pages
     print(f"bare Scrapy spider, default settings:   {bare:7.1f} pages/s ({bares[0].pages} pages; median of {rounds})")
@@ -74,9 +75,8 @@ def crawl_ratio(work: Path, reports: int, rounds: int) -> None:
     print(f"zfxxgk crawl, full pipeline:             {full:7.1f} pages/s ({pages} pages; median of {rounds}), "
           f"peak memory {mb(peak)} (with the analysis pool {mb(tree)})")
     print(f"  → full ÷ bare = {full / bare:.2f}  (target ≥ 0.3; {ratios[0]:.2f}–{ratios[-1]:.2f} round by round)")
-    main, pool = cpu
-    print(f"  CPU a page: crawler process {main:.1f} ms (busy {memory:.0%} of the crawl), analysis pool {pool:.1f} ms "
-          f"(startup and change detection included): two cores allow "
+    print(f"  CPU a page, start-up and change detection included: crawler process {main:.1f} ms "
+          f"({busy:.0%} of the crawl's time), analysis pool {pool:.1f} ms: two cores allow "
           f"≈ {2000 / (main + pool):.0f} pages/s at most, less the loopback server's share")
     pooled, alone = analysis_ratio(work / "site", min(reports, 400), workers=2)
     print(f"trafilatura alone, one core:          {alone:7.1f} pages/s")
@@ -84,12 +84,12 @@ def crawl_ratio(work: Path, reports: int, rounds: int) -> None:
     print(f"  → pipeline analysis ÷ trafilatura = {pooled / alone:.2f}  (target ≥ 1.5)")
 
 
-def _median_cpu(fulls: list[tuple[Rate, PeakMemory]]) -> tuple[float, tuple[float, float]]:
-    """Median share of the crawl the crawler process was busy, and median CPU ms a page of each side."""
+def _median_cpu(fulls: list[tuple[Rate, PeakMemory]]) -> tuple[float, float, float]:
+    """Medians of the crawler process's CPU over the crawl's time, and of each side's CPU ms a page."""
     busy = statistics.median(m.main_cpu / r.seconds for r, m in fulls)
     main = statistics.median(m.main_cpu / r.pages * 1000 for r, m in fulls)
     pool = statistics.median(m.pool_cpu / r.pages * 1000 for r, m in fulls)
-    return busy, (main, pool)
+    return busy, main, pool
 
 
 def memory_run(work: Path, pages: int) -> None:
