@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import psutil
 
@@ -28,10 +29,17 @@ sys.path.insert(0, str(ROOT))
 from crawler.sample.bulk import build_bulk  # noqa: E402
 from crawler.sample.faults import Fault  # noqa: E402
 from crawler.sample.server import SampleServer  # noqa: E402
+from static_server import StaticServer  # noqa: E402
 
 ZFXXGK = str(Path(sys.executable).with_name("zfxxgk"))
 # Politeness off for a loopback benchmark: Scrapy's own default concurrency (8 per domain), no delay.
 BENCH_ENV = {"ZFXXGK_DOWNLOAD_DELAY": "0", "ZFXXGK_CONCURRENCY_PER_DOMAIN": "8", "ZFXXGK_AUTOTHROTTLE_TARGET": "8"}
+
+
+class Served(Protocol):
+    """A portal on loopback, as the crawls need it."""
+
+    url: str
 
 
 @dataclass(frozen=True)
@@ -45,14 +53,20 @@ class Rate:
 
 
 @contextmanager
-def bulk_portal(work: Path, reports: int, latency: float = 0.0) -> Iterator[SampleServer]:
+def bulk_portal(work: Path, reports: int, latency: float | None = None) -> Iterator[Any]:
     """An ``reports``-report TRS portal (≈30 KB pages, 20 to a list page) served on 127.0.0.1.
 
-    ``latency``: seconds every report page takes to answer, as a distant portal's do.
+    By the lean :class:`StaticServer`, which leaves the CPU to the crawl measured;
+    with a ``latency`` (seconds every report page takes to answer, as a distant
+    portal's do) by the sample portal's server, which can delay answers and logs requests.
     """
     site = work / "site"
     if not (site / "manifest.json").exists():
         build_bulk(work, reports)
+    if latency is None:
+        with StaticServer(site) as static:
+            yield static
+        return
     slow = {"/gongkai/zfxxgk/gknb/*/t*.html": Fault("slow", times=10**9, delay=latency)} if latency else None
     with SampleServer(root=site, noise=False, faults=slow) as server:
         yield server
@@ -105,7 +119,7 @@ class PeakMemory:
         return sum(seconds for pid, seconds in self.cpu.items() if pid != self.process.pid)
 
 
-def full_crawl(server: SampleServer, work: Path, db: str = "bench.db",
+def full_crawl(server: Served, work: Path, db: str = "bench.db",
                extra: dict[str, str] | None = None) -> tuple[Rate, PeakMemory]:
     """`zfxxgk crawl` of the portal into a fresh archive; pages/s from the run's own Scrapy stats."""
     proc = subprocess.Popen([ZFXXGK, "crawl", "--portal", "beijing", "--base-url", server.url, "--db", db],
@@ -119,7 +133,7 @@ def full_crawl(server: SampleServer, work: Path, db: str = "bench.db",
     return Rate(int(stats["response_received_count"]), float(stats["elapsed_time_seconds"])), memory
 
 
-def bare_crawl(server: SampleServer) -> Rate:
+def bare_crawl(server: Served) -> Rate:
     """bench/bare_spider.py: default Scrapy settings, fetch only."""
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "bare_spider.py"),
                           f"{server.url}gongkai/zfxxgk/gknb/index.html"],
