@@ -45,6 +45,7 @@ def _t2s_table() -> dict[int, str]:
 _T2S = _t2s_table()
 # The characters translate() would change: it costs a dict lookup a character, and most texts hold none.
 _T2S_CHARS = frozenset(map(chr, _T2S))
+_WIDE = tuple((wide, unicodedata.normalize("NFKC", wide)) for wide in "，；（）：！？％")
 _HAN = r"[\u2e80-\u9fff\uf900-\ufaff]"
 _HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
 _SPACES = re.compile(r"\s+")
@@ -61,17 +62,27 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     db.execute("create virtual table search_chars using fts5(body, content='', tokenize='unicode61')")
 
 
+def _nfkc(text: str) -> str:
+    """NFKC, quicker on Chinese text: its full-width punctuation, the characters NFKC changes
+    there, is replaced first (each maps to one unchanging character, so the result is the same),
+    and then most texts need nothing more."""
+    for wide, narrow in _WIDE:
+        text = text.replace(wide, narrow)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def normalise(text: str) -> str:
     """The form both the index and the queries are reduced to."""
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     if not _T2S_CHARS.isdisjoint(text):
         text = text.translate(_T2S)
     text = _HAN_GAP.sub("", text)
     return _SPACES.sub(" ", text).strip().lower()
 
 
-def _char_tokens(text: str) -> str:
-    return " ".join(_NOT_ALNUM.sub(_SEPARATOR, _SPACES.sub("", text)))
+def _char_tokens(normalised: str) -> str:
+    """One token a character; spaces, the only blanks normalised text keeps, go."""
+    return " ".join(_NOT_ALNUM.sub(_SEPARATOR, normalised.replace(" ", "")))
 
 
 def index_entry(title: str | None, text: str | None) -> tuple[str, str]:

@@ -6,6 +6,7 @@ import functools
 import random
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,15 @@ def containing(db: sqlite_utils.Database, term: str) -> set[tuple[str, int]]:
 def test_normalise_folds_traditional_full_width_and_spaces_between_han() -> None:
     assert normalise("行政復議　２０２１年ＡＢＣ") == "行政复议 2021年abc"
     assert normalise("行 政\n复议 abc  def") == "行政复议 abc def"
+
+
+def test_normalise_applies_nfkc_exactly() -> None:
+    """The full-width punctuation replaced before NFKC gives what NFKC itself gives, mixed with anything."""
+    rng = random.Random(7)
+    pieces = "，；（）：！？％、。２０１９ａＢ　ﾊﾟ가e\u0301\u1100\u1161復議复议 ,;:\t①㈠㍿"
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert search._nfkc(text) == unicodedata.normalize("NFKC", text), text
 
 
 def test_query_sends_short_terms_to_the_character_index_and_long_ones_to_trigrams() -> None:
