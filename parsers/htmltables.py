@@ -42,6 +42,13 @@ _NOT_NARRATIVE = frozenset({"table", "noscript"})  # script and style are never 
 # Stands in for a table while trafilatura reads the text (letters it keeps as they are).
 _MARKER = "ZFXXGKTABLE"
 _MARKED = re.compile(_MARKER + r"(\d+)" + _MARKER)
+# lxml.html's own parser picks each element's Python class in Python, whenever an element is
+# touched (a quarter of reading the tables); every element is an HtmlElement here, which
+# trafilatura needs, and picking that is done in C.
+_PARSER = lxml.html.HTMLParser()
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity))
 # trafilatura's metadata dates, which we do not extract; given, so it does not work out "today" for every page.
 _NO_DATES = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
 
@@ -68,8 +75,17 @@ def _walk(e: etree._Element, parts: list[str], skip: frozenset[str]) -> None:
     if e.text:
         parts.append(e.text)
     for child in e:
-        if not (isinstance(child.tag, str) and child.tag.lower() in skip):
+        name = child.tag
+        if not isinstance(name, str):  # a comment or processing instruction: its text, as any element's
             _walk(child, parts, skip)
+        elif (name := name.lower()) in skip:
+            pass
+        elif len(child):
+            _walk(child, parts, skip)
+        elif name in _BLOCK:  # a leaf (most cells are <td><p>text</p></td>): written here, no call
+            parts.extend(("\n", child.text or "", "\n"))
+        elif child.text and name not in _NO_TEXT:
+            parts.append(child.text)
         if child.tail:
             parts.append(child.tail)
     if block:
@@ -95,8 +111,9 @@ def read_table(el: etree._Element, index: int) -> Table:
         for td in tr.iterchildren("td", "th", "TD", "TH"):
             while (r, c) in occupied:
                 c += 1
-            rowspan = min(_span(td.get("rowspan"), _MAX_SPAN[0]), len(rows) - r)
-            colspan = _span(td.get("colspan"), _MAX_SPAN[1])
+            rowspan, colspan = td.get("rowspan"), td.get("colspan")
+            rowspan = 1 if rowspan is None else min(_span(rowspan, _MAX_SPAN[0]), len(rows) - r)
+            colspan = 1 if colspan is None else _span(colspan, _MAX_SPAN[1])
             cells.append(Cell(cell_text(td), r, c, rowspan, colspan))
             if rowspan == 1 and colspan == 1:
                 occupied.add((r, c))
@@ -189,7 +206,7 @@ def read_html(data: bytes, *, filename: str | None = None) -> Document:
     if "<" not in html:
         raise ParseError("no markup in an HTML document")
     try:
-        root = lxml.html.fromstring(html)
+        root = lxml.html.fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"HTML not parseable: {exc}") from exc
     sel = parsel.Selector(root=root, type="html")
