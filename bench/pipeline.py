@@ -26,24 +26,18 @@ from harness import PeakMemory, Rate, bare_crawl, bulk_portal, cpu_note, full_cr
 
 from crawler.analysis import analyse
 from crawler.items import FetchedDoc, ReportItem
-from crawler.portal import load_portal
 from parsers.documents import decode_html
-from parsers.pages import read_detail_page
 
 
 def report_items(site: Path, n: int) -> tuple[list[ReportItem], list[str]]:
     """The first ``n`` report pages as the spider hands them to the pipeline, and their HTML."""
-    rules = load_portal("beijing").rules
     items, pages = [], []
     for path in sorted(site.glob("gongkai/zfxxgk/gknb/*/t*.html"))[:n]:
         body, url = path.read_bytes(), f"http://127.0.0.1/{path.relative_to(site)}"
-        html = decode_html(body)[0]
-        detail = read_detail_page(html, url, rules)
-        items.append(ReportItem(portal="beijing", url=url, list_url="", link_title=detail.title or "",
-                                title=detail.title, published=detail.published, body_html=detail.body_html,
+        items.append(ReportItem(portal="beijing", url=url, list_url="", link_title="",
                                 docs=[FetchedDoc(url=url, role="page", status=200, body=body,
                                                  content_type="text/html")]))
-        pages.append(html)
+        pages.append(decode_html(body)[0])
     return items, pages
 
 

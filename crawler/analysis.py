@@ -7,18 +7,26 @@ never makes a new version.
 
 from __future__ import annotations
 
+import copy
+import functools
 import gc
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
+
+import lxml.html
+from lxml.html import HtmlElement
 
 import parsers
 from archive.records import AnalysedReport, Cell, DocumentSummary
 from archive.search import index_entry
-from crawler.items import ReportItem
-from parsers.documents import Document, read_document
+from crawler.items import FetchedDoc, ReportItem
+from crawler.portal import PortalError, load_portal
+from parsers.documents import Document, decode_html, read_document, read_page_body
+from parsers.pages import DetailPage, PageRules, read_detail_page
 from parsers.records import TidyCell, tidy_cells
 from parsers.report import parse_report
 
@@ -49,8 +57,54 @@ def _filename(url: str) -> str:
     return PurePosixPath(urlsplit(url).path).name or "index.html"
 
 
+@functools.cache
+def portal_rules(portal: str) -> PageRules:
+    """A portal's page rules (the sample portal's for a portal no longer defined), once a process."""
+    try:
+        return load_portal(portal).rules
+    except PortalError:
+        return load_portal("sample").rules
+
+
+def read_page(doc: FetchedDoc, portal: str) -> DetailPage:
+    return read_detail_page(decode_html(doc.body, doc.content_type)[0], doc.url, portal_rules(portal))
+
+
+@dataclass
+class PageReading:
+    """A report page read in an analysis process: the pieces that belong to it, to be fetched,
+    or, when there are none, the whole report analysed from the same tree."""
+
+    pieces: list[tuple[str, str]]
+    report: AnalysedReport | None = None
+
+
+def read_report_page(item: ReportItem) -> PageReading:
+    """What the spider needs of a report page (its only document so far)."""
+    page = read_page(item.docs[0], item.portal)
+    pieces = [(url, "part") for url in page.parts] + [(a.url, "attachment") for a in page.attachments]
+    if page.twin:
+        pieces.append((page.twin, "twin"))
+    return PageReading(pieces) if pieces else PageReading([], _analyse(item, [page]))
+
+
 def analyse(item: ReportItem) -> AnalysedReport:
     """Extract and parse every document of a report (page body with its parts, then attachments)."""
+    return _analyse(item, [read_page(d, item.portal) for d in item.docs if d.role in ("page", "part") and d.body])
+
+
+def _body(pages: list[DetailPage]) -> HtmlElement:
+    """The page's body, continued by its parts' bodies."""
+    if len(pages) == 1:
+        return pages[0].body
+    joined = lxml.html.Element("div")
+    for page in pages:
+        joined.append(copy.deepcopy(page.body))
+    return joined
+
+
+def _analyse(item: ReportItem, pages: list[DetailPage]) -> AnalysedReport:
+    """``pages``: the report's page and continuation pages, read (those fetched)."""
     documents: list[Document] = []
     summaries: list[DocumentSummary] = []
     for doc in item.docs:
@@ -60,22 +114,23 @@ def analyse(item: ReportItem) -> AnalysedReport:
         if doc.role not in PARSED_ROLES or not doc.body:
             continue
         if doc.role == "page":
-            parsed = read_document(item.body_html.encode("utf-8"), filename="body.html",
-                                   content_type="text/html; charset=utf-8")
+            parsed = read_page_body(_body(pages))
         else:
             parsed = read_document(doc.body, filename=_filename(doc.url), content_type=doc.content_type)
         summary.kind, summary.doc_status, summary.reason = parsed.kind, parsed.status, parsed.reason
         documents.append(parsed)
-    record = parse_report(documents, title=item.title or item.link_title or None,
-                          published=item.published, source_url=item.url)
+    page = pages[0] if any(d.role == "page" and d.body for d in item.docs) else None
+    title, published = (page.title, page.published) if page else (None, None)
+    record = parse_report(documents, title=title or item.link_title or None, published=published,
+                          source_url=item.url)
     cells = [cell_row(c) for c in tidy_cells(record)]
     text = "\n\n".join(d.text for d in documents if d.text)
-    title = record.title or item.title or item.link_title
+    title = record.title or title or item.link_title
     return AnalysedReport(
         portal=item.portal, url=item.url, list_url=item.list_url,
         agency=record.agency, agency_code=item.agency_code, region=record.region,
         year=record.year or item.year_hint, title=title,
-        published=record.published or item.published, template=record.template,
+        published=record.published or published, template=record.template,
         status="incomplete" if any(d.error and not d.body for d in item.docs) else record.status,
         text=text, content_hash=content_hash(text, cells), parser_version=parsers.PARSER_VERSION,
         record=json.dumps(record.to_json(), ensure_ascii=False), redirected_from=item.redirected_from, cells=cells,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archive.records import AnalysedReport
+
 
 @dataclass
 class FetchedDoc:
@@ -32,8 +34,7 @@ class ReportItem:
     link_title: str
     agency_code: str | None = None
     year_hint: int | None = None
-    title: str | None = None
-    published: str | None = None
-    body_html: str = ""
     redirected_from: list[str] = field(default_factory=list)
     docs: list[FetchedDoc] = field(default_factory=list)
+    # Analysed with its page, in one reading, when the page has no other pieces.
+    analysed: AnalysedReport | None = None

@@ -1,19 +1,18 @@
-"""The archive pipeline: extraction and parsing in a process pool, then one batched write."""
+"""The archive pipeline: extraction and parsing in the analysis processes, then one batched write."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import multiprocessing
-from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
+from archive.records import AnalysedReport
 from archive.store import Archive
-from crawler.analysis import analyse, prepare_worker
+from crawler.analysis import analyse
 from crawler.items import ReportItem
+from crawler.pool import AnalysisPool
 
 
 def fill_failed(item: ReportItem, archive: Any) -> int:
@@ -40,38 +39,31 @@ def missing_pieces(item: ReportItem) -> bool:
 
 
 class ArchivePipeline:
-    """Keeps the reactor thread free: trafilatura and the parsers run in ``workers`` processes."""
+    """Stores each report: analysed with its page when that was all, else analysed now, off the reactor."""
 
-    def __init__(self, crawler: Crawler, workers: int) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.workers = workers
-        self.pool: Executor | None = None
+        self.pool = AnalysisPool.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        return cls(crawler, int(crawler.settings.getdict("ZFXXGK").get("workers", 2)))
+        return cls(crawler)
 
     @property
     def archive(self) -> Archive:
         return self.crawler.zfxxgk.archive  # type: ignore[attr-defined,no-any-return]
 
-    def open_spider(self, spider: Spider | None = None) -> None:
-        self.pool = ProcessPoolExecutor(max_workers=max(1, self.workers), initializer=prepare_worker,
-                                        mp_context=multiprocessing.get_context("forkserver"))
-
-    def close_spider(self, spider: Spider | None = None) -> None:
-        if self.pool:
-            self.pool.shutdown(wait=True)
-
     def fill_failed(self, item: ReportItem) -> None:
         self.crawler.stats.inc_value("zfxxgk/archived_copy_used", fill_failed(item, self.archive))
+
+    async def analysed(self, item: ReportItem) -> AnalysedReport:
+        return item.analysed or await self.pool.run(analyse, item)
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, ReportItem):
             return item
-        assert self.pool is not None
         self.fill_failed(item)
-        analysed = await asyncio.wrap_future(self.pool.submit(analyse, item))
+        analysed = await self.analysed(item)
         self.archive.store_report(analysed)
         self.crawler.stats.inc_value(f"zfxxgk/reports/{analysed.status}")
         return item

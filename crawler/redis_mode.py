@@ -25,7 +25,6 @@ be reachable only by trusted machines (as a crawler's Redis always should be).
 
 from __future__ import annotations
 
-import asyncio
 import pickle
 import sqlite3
 import sys
@@ -48,7 +47,6 @@ from archive.config import Settings
 from archive.db import ArchiveError, open_db, schema_version
 from archive.records import FetchRecord
 from archive.store import last_good_fetch, requests_per_host_since
-from crawler.analysis import analyse
 from crawler.extensions import Progress
 from crawler.frontier import MESSAGES, Frontier, SharedLedger, connect
 from crawler.items import ReportItem
@@ -297,14 +295,13 @@ class WorkerPipeline(ArchivePipeline):
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, ReportItem):
             return item
-        assert self.pool is not None
         run: WorkerRun = self.crawler.zfxxgk  # type: ignore[attr-defined]
         self.fill_failed(item)
         if missing_pieces(item) and run.archive.db is None:
             run.send("item", item)
             self.crawler.stats.inc_value("zfxxgk/reports/sent_raw")
             return item
-        analysed = await asyncio.wrap_future(self.pool.submit(analyse, item))
+        analysed = await self.analysed(item)
         run.send("report", analysed)
         self.crawler.stats.inc_value(f"zfxxgk/reports/{analysed.status}")
         return item

@@ -21,13 +21,7 @@ from archive.records import AnalysedReport
 from archive.store import Archive
 from crawler.analysis import analyse, prepare_worker
 from crawler.items import FetchedDoc, ReportItem
-from crawler.portal import PortalError, load_portal
 from parsers import PARSER_VERSION
-from parsers.documents import decode_html
-from parsers.pages import PageRules, read_detail_page
-
-DEFAULT_RULES = load_portal("sample").rules
-
 
 @dataclass(frozen=True)
 class Rebuilt:
@@ -35,30 +29,16 @@ class Rebuilt:
     item: ReportItem
 
 
-def _rules(portal: str, cache: dict[str, PageRules]) -> PageRules:
-    if portal not in cache:
-        try:
-            cache[portal] = load_portal(portal).rules
-        except PortalError:
-            cache[portal] = DEFAULT_RULES
-    return cache[portal]
-
-
-def rebuild(db: sqlite_utils.Database, row: dict[str, Any], rules: PageRules) -> ReportItem:
+def rebuild(db: sqlite_utils.Database, row: dict[str, Any]) -> ReportItem:
     """The ReportItem a version was analysed from, with bytes read back from ``blobs``."""
     item = ReportItem(portal=row["portal"], url=row["url"], list_url=row["list_url"] or "",
                       link_title=row["title"] or "")
     for source in json.loads(row["sources"] or "[]"):
         blob = next(db.query("select content, content_type from blobs where sha256 = ?", [source["sha256"]]), None)
-        body = blob["content"] if blob else b""
-        item.docs.append(FetchedDoc(url=source["url"], role=source["role"], status=source["status"], body=body,
+        item.docs.append(FetchedDoc(url=source["url"], role=source["role"], status=source["status"],
+                                    body=blob["content"] if blob else b"",
                                     content_type=(blob or {}).get("content_type") or "", sha256=source["sha256"],
                                     error="" if blob else "bytes not in the archive"))
-        if source["role"] in ("page", "part") and body:
-            detail = read_detail_page(decode_html(body)[0], source["url"], rules)
-            item.body_html += detail.body_html
-            if source["role"] == "page":
-                item.title, item.published = detail.title, detail.published
     return item
 
 
@@ -66,12 +46,11 @@ _OUTDATED = "v.parser_version is not ?"  # read by another parser release than t
 
 
 def rebuilt_versions(db: sqlite_utils.Database, outdated_only: bool = False) -> Iterator[Rebuilt]:
-    cache: dict[str, PageRules] = {}
     where, params = (f"where {_OUTDATED} ", [PARSER_VERSION]) if outdated_only else ("", [])
     rows = db.query("select v.id, v.sources, v.title, r.portal, r.url, r.list_url from report_versions v "
                     f"join reports r on r.id = v.report_id {where}order by v.id", params)
     for row in rows:
-        yield Rebuilt(row["id"], rebuild(db, row, _rules(row["portal"], cache)))
+        yield Rebuilt(row["id"], rebuild(db, row))
 
 
 def outdated_versions(db: sqlite_utils.Database) -> int:

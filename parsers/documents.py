@@ -9,10 +9,14 @@ crawler can store the failure next to the bytes.
 from __future__ import annotations
 
 import codecs
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from lxml import etree
+from lxml.html import HtmlElement
 
 from .errors import ParseError
 from .tables import Table
@@ -193,8 +197,26 @@ def read_document(data: bytes, *, filename: str, content_type: str | None = None
                         reason=f"not a {expected} file: the server sent {'an HTML page' if kind == 'html' else 'text'}")
     if kind == "other":
         return Document("text", status="unsupported_format", reason=f"not a report format: {filename}", filename=filename)
+    return _checked(kind, filename, lambda: _read(kind, data, filename))
+
+
+def read_page_body(body: HtmlElement, filename: str = "body.html") -> Document:
+    """A report page's body element, from the tree its page was parsed into, read as an HTML document."""
+    from .htmltables import read_tree
+
+    def read() -> Document:
+        root = copy.deepcopy(body)  # trafilatura changes the tree it reads
+        root.tail = None
+        return read_tree(root, etree.tostring(body, method="html", encoding="unicode", with_tail=False),
+                         filename=filename)
+
+    return _checked("html", filename, read)
+
+
+def _checked(kind: str, filename: str, read: Callable[[], Document]) -> Document:
+    """``read()``, its failure as a corrupt document, and a document with nothing in it as empty."""
     try:
-        doc = _read(kind, data, filename)
+        doc = read()
     except ParseError as exc:
         return Document(kind, status="corrupt", reason=str(exc), filename=filename)
     except Exception as exc:  # noqa: BLE001 - third-party readers raise anything on bad bytes

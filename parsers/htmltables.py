@@ -17,6 +17,7 @@ from lxml import etree
 
 from .documents import Document, decode_html
 from .errors import ParseError
+from .htmltree import parse_fragment
 from .tables import Cell, Table
 
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article"}
@@ -42,13 +43,6 @@ _NOT_NARRATIVE = frozenset({"table", "noscript"})  # script and style are never 
 # Stands in for a table while trafilatura reads the text (letters it keeps as they are).
 _MARKER = "ZFXXGKTABLE"
 _MARKED = re.compile(_MARKER + r"(\d+)" + _MARKER)
-# lxml.html's own parser picks each element's Python class in Python, whenever an element is
-# touched (a quarter of reading the tables); every element is an HtmlElement here, which
-# trafilatura needs, and picking that is done in C.
-_PARSER = lxml.html.HTMLParser()
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
-    entity=lxml.html.HtmlEntity))
 # trafilatura's metadata dates, which we do not extract; given, so it does not work out "today" for every page.
 _NO_DATES = {"original_date": True, "extensive_search": False, "max_date": "2099-12-31"}
 
@@ -206,9 +200,15 @@ def read_html(data: bytes, *, filename: str | None = None) -> Document:
     if "<" not in html:
         raise ParseError("no markup in an HTML document")
     try:
-        root = lxml.html.fromstring(html, parser=_PARSER)
+        root = parse_fragment(html)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"HTML not parseable: {exc}") from exc
+    return read_tree(root, html, filename=filename)
+
+
+def read_tree(root: lxml.html.HtmlElement, html: str, *, filename: str | None = None) -> Document:
+    """:func:`read_html` of a parsed tree (which trafilatura will change); ``html`` is its markup,
+    where a printed date is looked for."""
     sel = parsel.Selector(root=root, type="html")
     elements = root.xpath(_DATA_TABLES)
     tables = [read_table(t, i) for i, t in enumerate(elements)]

@@ -12,7 +12,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from lxml import etree
+from lxml.html import HtmlElement
 from parsel import Selector, SelectorList
+
+from .htmltree import parse_page
 
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"'](\w+)[\"']")
 _LAYPAGE_COUNT = re.compile(r"\bpages\s*:\s*(\d+)")
@@ -60,14 +64,25 @@ class ListPage:
 
 @dataclass
 class DetailPage:
-    """A report page: its title, date, body and the documents that belong to it."""
+    """A report page: its title, date, body and the documents that belong to it.
+
+    ``body`` is the body element in the page's own tree (the page's root when no
+    content rule matched), so the analysis reads the tree this page was parsed into.
+    """
 
     title: str | None
     published: str | None
-    body_html: str
+    html: str = field(repr=False)
+    body: HtmlElement | None = field(default=None, repr=False, compare=False)
     attachments: list[Link] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     twin: str | None = None
+
+    @property
+    def body_html(self) -> str:
+        if self.body is None or self.body.getparent() is None:
+            return self.html
+        return etree.tostring(self.body, method="html", encoding="unicode", with_tail=False)
 
 
 def clean(text: str | None) -> str:
@@ -173,14 +188,13 @@ def normalise_date(text: str | None) -> str | None:
 
 def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
     """Title, publication date, body, attachments, continuation pages and twin of a report page."""
-    sel = Selector(text=html)
+    sel = Selector(root=parse_page(html), type="html")
     body: Selector | None = None
     for query in rules.content:
         found = _css(sel, html, query)
         if found:
             body = found[0]
             break
-    body_html = body.get() if body is not None else html
     published = normalise_date(_first(sel, html, rules.published))
     if published is None and any(word in html for word in _DATE_WORDS):
         published = normalise_date(" ".join(sel.xpath(_DATE_TEXT).getall()))
@@ -193,14 +207,11 @@ def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
     gateway = sel.xpath("//a[contains(@href, $gate)]", gate=rules.twin_prefix) if rules.twin_prefix else []
     twin = next((link.url for anchor in gateway for link in _links(anchor, url)
                  if twin_original(link.url, rules) == url), None)
-    return DetailPage(
-        title=_first(sel, html, rules.title),
-        published=published,
-        body_html=body_html,
-        attachments=unique,
-        parts=pagination(body_html, url),
-        twin=twin,
-    )
+    page = DetailPage(title=_first(sel, html, rules.title), published=published, html=html,
+                      body=(body if body is not None else sel).root, attachments=unique, twin=twin)
+    if "createPageHTML" in html:
+        page.parts = pagination(page.body_html, url)
+    return page
 
 
 _BLOCK_MARKS = (

@@ -1,3 +1,3 @@
 """Parser version, stored with every record; bump whenever the output changes."""
 
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "0.4.0"

@@ -1,24 +1,29 @@
 """The one spider: it walks any portal definition and knows only where links are.
 
 Lists, pages and columns are read by the page objects in ``parsers.pages``; a
-report's continuation pages, attachments and twin are fetched one after the
-other and travel with the report, so a report leaves the spider whole (or with
-the reason each missing piece failed).
+report page is read in the analysis processes (parsed once: for its links and,
+when it has no other pieces, for the report itself). A report's continuation
+pages, attachments and twin are fetched one after the other and travel with
+the report, so a report leaves the spider whole (or with the reason each
+missing piece failed).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.analysis import read_report_page
 from crawler.items import FetchedDoc, ReportItem
+from crawler.pool import AnalysisPool
 from crawler.portal import PORTALS_DIR, Portal, load_portal
-from parsers.pages import Link, read_detail_page, read_list_page
+from parsers.pages import Link, read_list_page
 from parsers.documents import decode_html
 
 
@@ -52,6 +57,13 @@ class PortalSpider(scrapy.Spider):
         self.agency = agency
         self.year = int(year) if year else None
         self.done_urls: set[str] = set()
+        self.pool: AnalysisPool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.pool = AnalysisPool.of(crawler)
+        return spider
 
     async def start(self) -> Any:
         for url in self.portal.start_urls:
@@ -80,8 +92,7 @@ class PortalSpider(scrapy.Spider):
                 return False
         return True
 
-    def parse_report(self, response: Response) -> Iterator[Any]:
-        detail = read_detail_page(html_of(response), response.url, self.portal.rules)
+    async def parse_report(self, response: Response) -> AsyncIterator[Any]:
         item = ReportItem(
             portal=self.portal.name,
             url=response.url,
@@ -89,17 +100,13 @@ class PortalSpider(scrapy.Spider):
             link_title=response.meta.get("link_title", ""),
             agency_code=self.portal.agency_of(response.url),
             year_hint=self.portal.year_of(response.url),
-            title=detail.title,
-            published=detail.published,
-            body_html=detail.body_html,
             redirected_from=list(response.meta.get("redirect_urls", [])),
             docs=[self.fetched(response, "page")],
         )
-        pending = [(url, "part") for url in detail.parts]
-        pending += [(a.url, "attachment") for a in detail.attachments]
-        if detail.twin:
-            pending.append((detail.twin, "twin"))
-        yield from self.follow_pieces(item, pending)
+        reading = await self.pool.run(read_report_page, item) if self.pool else read_report_page(item)
+        item.analysed = reading.report
+        for out in self.follow_pieces(item, reading.pieces):
+            yield out
 
     def follow_pieces(self, item: ReportItem, pending: list[tuple[str, str]]) -> Iterator[Any]:
         if not pending:
@@ -111,10 +118,7 @@ class PortalSpider(scrapy.Spider):
 
     def collect(self, response: Response) -> Iterator[Any]:
         item: ReportItem = response.meta["item"]
-        role = response.meta["role"]
-        item.docs.append(self.fetched(response, role))
-        if role == "part":
-            item.body_html += read_detail_page(html_of(response), response.url, self.portal.rules).body_html
+        item.docs.append(self.fetched(response, response.meta["role"]))
         yield from self.follow_pieces(item, response.meta["pending"])
 
     def collect_failed(self, failure: Failure) -> Iterator[Any]:
