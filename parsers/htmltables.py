@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 import lxml.html
-import parsel
 import trafilatura
 from lxml import etree
 
@@ -30,6 +29,9 @@ _DATE_IN_PAGE = re.compile(
     r"(?:(?:发布|發佈|發布)(?:时间|時間|日期)|(?<!当前)(?<!當前)(?:日期|时间|時間))\s*[:：](?:\s|&nbsp;|<[^>]{0,200}>)*"
     r"((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})"
 )
+_METAS = etree.XPath("//meta[@content]")
+_H1 = etree.XPath("normalize-space(//h1)")
+_TITLE = etree.XPath("normalize-space(//title)")
 _DATE_KEY = re.compile(r"(?:日期|时间|時間)\s*[:：]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TITLE_SPLIT = re.compile(r"\s*[_|｜—-]\s*")
@@ -117,18 +119,29 @@ def read_table(el: etree._Element, index: int) -> Table:
     return Table(index, cells, grid=True)
 
 
-def _meta(sel: parsel.Selector, names: tuple[str, ...]) -> str | None:
+def _metas(root: etree._Element) -> dict[str, str]:
+    """Each meta name and property, with the content of the first meta that carries it
+    (the page asked once, by compiled queries: a parsel query compiles its XPath every time)."""
+    found: dict[str, str] = {}
+    for meta in _METAS(root):
+        for key in (meta.get("name"), meta.get("property")):
+            if key is not None:
+                found.setdefault(key, meta.get("content"))
+    return found
+
+
+def _meta(metas: dict[str, str], names: tuple[str, ...]) -> str | None:
     for name in names:
-        value = sel.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content').get()
+        value = metas.get(name)
         if value and value.strip():
             return value.strip()
     return None
 
 
-def _title(sel: parsel.Selector) -> str | None:
-    title = _meta(sel, _META_TITLE[:1]) or sel.xpath("normalize-space(//h1)").get()
+def _title(root: etree._Element, metas: dict[str, str]) -> str | None:
+    title = _meta(metas, _META_TITLE[:1]) or _H1(root)
     if not title:
-        page_title = sel.xpath("normalize-space(//title)").get() or ""
+        page_title = _TITLE(root)
         title = _TITLE_SPLIT.split(page_title)[0] if page_title else None
     return title or None
 
@@ -147,8 +160,8 @@ def _date_in_page(html: str) -> re.Match[str] | None:
     return None
 
 
-def _published(sel: parsel.Selector, html: str) -> str | None:
-    value = _meta(sel, _META_DATE)
+def _published(metas: dict[str, str], html: str) -> str | None:
+    value = _meta(metas, _META_DATE)
     m = re.match(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})", value or "")
     if not m:
         m = _date_in_page(html[:200000])
@@ -209,10 +222,10 @@ def read_html(data: bytes, *, filename: str | None = None) -> Document:
 def read_tree(root: lxml.html.HtmlElement, html: str, *, filename: str | None = None) -> Document:
     """:func:`read_html` of a parsed tree (which trafilatura will change); ``html`` is its markup,
     where a printed date is looked for."""
-    sel = parsel.Selector(root=root, type="html")
+    metas = _metas(root)
     elements = root.xpath(_DATA_TABLES)
     tables = [read_table(t, i) for i, t in enumerate(elements)]
-    title, published = _title(sel), _published(sel, html)
+    title, published = _title(root, metas), _published(metas, html)
     narrative = _narrative(root)
     return Document(
         "html", None, tables, filename=filename, title=title, published=published, narrative=narrative,
