@@ -10,6 +10,7 @@ cells it holds plus, on grid tables, the cells reaching into it from above
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass
@@ -23,9 +24,11 @@ class Cell:
     colspan: int = 1
 
 
-@dataclass(frozen=True)
-class Slot:
-    """A cell as seen from one row: ``covered`` when it starts in a row above."""
+class Slot(NamedTuple):
+    """A cell as seen from one row: ``covered`` when it starts in a row above.
+
+    A tuple: a report's tables make hundreds, and a frozen dataclass is slow to build.
+    """
 
     cell: Cell
     covered: bool = False
