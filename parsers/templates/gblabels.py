@@ -8,6 +8,7 @@ the full official label catches the remaining misspellings.
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from ..labels import norm, strip_outline
 
@@ -122,8 +123,11 @@ APPEAL_GROUP_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 ITEM_NUMBERS = {"一": "1", "五": "5", "六": "6", "八": "8", "九": "9", "二": "2", "三": "3", "四": "4", "七": "7"}
 
 
+@lru_cache(maxsize=16384)
 def match_keywords(key: str, rules: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
-    """First rule whose keyword occurs in the normalised label."""
+    """First rule whose keyword occurs in the normalised label.
+
+    Kept: the same labels come back in every report of a form, over a hundred a report."""
     for name, words in rules:
         if any(w in key for w in words):
             return name

@@ -28,6 +28,8 @@ class Row:
     grid: bool
     labels: list[str] = field(default_factory=list)
     values: list[Slot] = field(default_factory=list)
+    _keys: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _joined: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def ref(self, slot: Slot) -> CellRef:
         return CellRef(self.table, slot.cell.row, slot.cell.col, self.document)
@@ -36,12 +38,16 @@ class Row:
         return [s.text for s in self.slots if not s.covered]
 
     def keys(self) -> list[str]:
-        """Normalised text of every slot, covered ones included."""
-        return [norm(s.text) for s in self.slots]
+        """Normalised text of every slot, covered ones included (made once: the readers ask again and again)."""
+        if self._keys is None:
+            self._keys = [norm(s.text) for s in self.slots]
+        return self._keys
 
     @property
     def joined(self) -> str:
-        return "".join(self.keys())
+        if self._joined is None:
+            self._joined = "".join(self.keys())
+        return self._joined
 
 
 def all_rows(tables: list[tuple[int, Table]]) -> list[Row]:
