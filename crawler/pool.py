@@ -41,8 +41,13 @@ class AnalysisPool:
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, initializer=prepare_worker,
-                                   mp_context=multiprocessing.get_context("forkserver"))
+        """A pool whose processes start now, importing the parsers while the crawl fetches its
+        first lists, rather than one by one as the first report pages arrive."""
+        executor = ProcessPoolExecutor(max_workers=self.workers, initializer=prepare_worker,
+                                       mp_context=multiprocessing.get_context("forkserver"))
+        for _ in range(self.workers):
+            executor.submit(int)
+        return executor
 
     @classmethod
     def of(cls, crawler: Crawler) -> AnalysisPool:
