@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -44,7 +45,7 @@ class AnalysisPool:
         """A pool whose processes start now, importing the parsers while the crawl fetches its
         first lists, rather than one by one as the first report pages arrive."""
         executor = ProcessPoolExecutor(max_workers=self.workers, initializer=prepare_worker,
-                                       mp_context=multiprocessing.get_context("forkserver"))
+                                       initargs=(os.getpid(),), mp_context=multiprocessing.get_context("forkserver"))
         for _ in range(self.workers):
             executor.submit(int)
         return executor

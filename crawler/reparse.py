@@ -9,6 +9,7 @@ parser version) is rewritten, never the raw archive.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ def reparse_all(db: sqlite_utils.Database, workers: int, batch: int = 64,
 
     Versions are read and parsed a batch at a time, so memory holds one batch of files, not the archive.
     """
-    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=prepare_worker) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=prepare_worker, initargs=(os.getpid(),)) as pool:
         jobs = rebuilt_versions(db, outdated_only)
         while chunk := list(islice(jobs, batch)):
             yield from zip((j.version_id for j in chunk), pool.map(analyse, (j.item for j in chunk)))

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
+import psutil
 import pytest
 
 from crawler.pool import AnalysisPool
@@ -24,3 +28,28 @@ def test_a_task_that_kills_its_worker_fails_alone_and_the_pool_goes_on() -> None
         assert asyncio.run(crawl()) == (3, 4)
     finally:
         pool.close()
+
+
+STAND_IN = """
+import asyncio, sys, time
+from crawler.pool import AnalysisPool
+pool = AnalysisPool(2)
+asyncio.run(pool.run(abs, -1))
+print("ready", flush=True)
+time.sleep(600)
+"""
+
+
+def test_analysis_processes_end_with_a_crawl_killed_outright() -> None:
+    """SIGKILL (the OOM killer) gives a crawl no chance to stop its pool: the pool stops itself."""
+    crawl = subprocess.Popen([sys.executable, "-c", STAND_IN], stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).resolve().parents[1])
+    try:
+        assert crawl.stdout is not None and crawl.stdout.readline().strip() == "ready"
+        pool = psutil.Process(crawl.pid).children(recursive=True)
+        assert len(pool) >= 3, pool  # the forkserver and its two analysis processes at least
+    finally:
+        crawl.kill()
+        crawl.wait()
+    gone, alive = psutil.wait_procs(pool, timeout=20)
+    assert not alive, f"left behind: {[p.cmdline()[:3] for p in alive]}"
