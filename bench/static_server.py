@@ -12,13 +12,12 @@ than its stand-in portal. Both crawls of a ratio use the same server.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import threading
 from pathlib import Path
-from typing import Self
+from typing import NamedTuple, Self
 from urllib.parse import unquote, urlsplit
 
-from crawler.sample.server import FAULTS_LINK, HTML_EXT, TYPES, SiteFiles, http_date
+from crawler.sample.server import FAULTS_LINK, HTML_EXT, TYPES, SiteFiles, etag_matches, file_etag, http_date
 
 _END = b"\r\n\r\n"
 
@@ -28,7 +27,7 @@ class StaticServer:
 
     def __init__(self, root: Path) -> None:
         self.files = SiteFiles(root, None)
-        self._answers: dict[str, tuple[bytes, bytes, bytes]] = {}
+        self._answers: dict[str, _Answer] = {}
         self.loop = asyncio.new_event_loop()
         self.url = ""
         self._server: asyncio.Server | None = None
@@ -55,39 +54,44 @@ class StaticServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def answer(self, target: str, if_none_match: bytes | None, head: bool) -> bytes:
+    def answer(self, target: str, if_none_match: str | None, head: bool) -> bytes:
         """The whole response to a request for ``target``: 200, 304 or 404."""
         path = unquote(urlsplit(target).path)
         if path not in self._answers:
             self._answers[path] = self._render(path)
-        full, headers, not_modified = self._answers[path]
-        if if_none_match is not None and not_modified and _etag(not_modified) in if_none_match:
-            return not_modified
-        return headers if head else full
+        answer = self._answers[path]
+        if if_none_match is not None and answer.etag and etag_matches(if_none_match, answer.etag):
+            return answer.not_modified
+        return answer.head if head else answer.full
 
-    def _render(self, path: str) -> tuple[bytes, bytes, bytes]:
+    def _render(self, path: str) -> _Answer:
         found = self.files.resolve(path, "current")
         if not found.file:
             body = b"<html><body><h1>404 Not Found</h1></body></html>"
             head = _head("404 Not Found", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))])
-            return head + body, head, b""
+            return _Answer(head + body, head)
         data = found.file.read_bytes()
-        etag = '"' + hashlib.sha1(data).hexdigest()[:20] + '"'  # of the file, as the sample server's
+        etag = file_etag(data)
         if found.file.suffix in HTML_EXT:
             data = data.replace(FAULTS_LINK, b"")
         validators = [("ETag", etag), ("Last-Modified", http_date(found.date))]
         ctype = TYPES.get(found.file.suffix.lower(), "application/octet-stream")
         head = _head("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(data))), *validators])
-        return head + data, head, _head("304 Not Modified", validators)
+        return _Answer(head + data, head, etag, _head("304 Not Modified", validators))
+
+
+class _Answer(NamedTuple):
+    """A path's responses, made once: in full, its head alone (HEAD), and 304 when it has an ETag."""
+
+    full: bytes
+    head: bytes
+    etag: str = ""
+    not_modified: bytes = b""
 
 
 def _head(status: str, headers: list[tuple[str, str]]) -> bytes:
     lines = [f"HTTP/1.1 {status}", "Server: nginx", *(f"{k}: {v}" for k, v in headers)]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-
-
-def _etag(not_modified: bytes) -> bytes:
-    return not_modified.split(b"ETag: ", 1)[1].split(b"\r\n", 1)[0]
 
 
 class _Connection(asyncio.Protocol):
@@ -105,7 +109,7 @@ class _Connection(asyncio.Protocol):
             request, self.buffer = self.buffer.split(_END, 1)
             lines = request.split(b"\r\n")
             method, target, _ = lines[0].split(b" ", 2)
-            match = next((line.split(b":", 1)[1] for line in lines[1:]
+            match = next((line.split(b":", 1)[1].decode("latin-1") for line in lines[1:]
                           if line[:14].lower() == b"if-none-match:"), None)
             assert self.transport is not None
             self.transport.write(self.server.answer(target.decode("latin-1"), match, method == b"HEAD"))

@@ -199,11 +199,21 @@ def _file(h: Handler, app: SampleServer, path: str, found: Resolved, head: bool)
     return _send(h, 200, data, _type(found.file.suffix), head, {"ETag": etag, "Last-Modified": modified})
 
 
+def file_etag(data: bytes) -> str:
+    """A file's ETag: of its stored bytes, so noise filled in per request never changes it."""
+    return '"' + hashlib.sha1(data).hexdigest()[:20] + '"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weak or strong) or is ``*``."""
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in tags or etag in tags
+
+
 def _not_modified(h: Handler, etag: str, day: str) -> bool:
     match = h.headers.get("If-None-Match")
     if match is not None:
-        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
-        return "*" in tags or etag in tags
+        return etag_matches(match, etag)
     since = h.headers.get("If-Modified-Since")
     if since:
         try:
@@ -392,7 +402,7 @@ class SampleServer:
         cached = self._cache.get(file)
         if cached is None:
             data = file.read_bytes()
-            cached = (data, '"' + hashlib.sha1(data).hexdigest()[:20] + '"')
+            cached = (data, file_etag(data))
             self._cache[file] = cached
         return cached
 
