@@ -127,14 +127,14 @@ def analyse(item: ReportItem) -> AnalysedReport:
     return _analyse(item, [read_page(d, item.portal) for d in item.docs if d.role in ("page", "part") and d.body])
 
 
-def _body(pages: list[DetailPage]) -> HtmlElement:
-    """The page's body, continued by its parts' bodies."""
+def _body(pages: list[DetailPage]) -> tuple[HtmlElement, str]:
+    """The page's body, continued by its parts' bodies, and its markup."""
     if len(pages) == 1:
-        return pages[0].body
+        return pages[0].body, pages[0].body_html
     joined = lxml.html.Element("div")
     for page in pages:
         joined.append(copy.deepcopy(page.body))
-    return joined
+    return joined, "".join(page.body_html for page in pages)
 
 
 def _analyse(item: ReportItem, pages: list[DetailPage]) -> AnalysedReport:
@@ -148,7 +148,7 @@ def _analyse(item: ReportItem, pages: list[DetailPage]) -> AnalysedReport:
         if doc.role not in PARSED_ROLES or not doc.body:
             continue
         if doc.role == "page":
-            parsed = read_page_body(_body(pages))
+            parsed = read_page_body(*_body(pages))
         else:
             parsed = read_document(doc.body, filename=_filename(doc.url), content_type=doc.content_type)
         summary.kind, summary.doc_status, summary.reason = parsed.kind, parsed.status, parsed.reason

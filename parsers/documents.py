@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from .errors import ParseError
@@ -200,15 +199,15 @@ def read_document(data: bytes, *, filename: str, content_type: str | None = None
     return _checked(kind, filename, lambda: _read(kind, data, filename))
 
 
-def read_page_body(body: HtmlElement, filename: str = "body.html") -> Document:
-    """A report page's body element, from the tree its page was parsed into, read as an HTML document."""
+def read_page_body(body: HtmlElement, html: str, filename: str = "body.html") -> Document:
+    """A report page's body element, from the tree its page was parsed into, read as an HTML
+    document; ``html`` is its markup (``DetailPage.body_html``)."""
     from .htmltables import read_tree
 
     def read() -> Document:
         root = copy.deepcopy(body)  # trafilatura changes the tree it reads
         root.tail = None
-        return read_tree(root, etree.tostring(body, method="html", encoding="unicode", with_tail=False),
-                         filename=filename)
+        return read_tree(root, html, filename=filename)
 
     return _checked("html", filename, read)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -78,8 +79,9 @@ class DetailPage:
     parts: list[str] = field(default_factory=list)
     twin: str | None = None
 
-    @property
+    @cached_property
     def body_html(self) -> str:
+        """The body's markup (the page's own when no content rule matched), serialised once."""
         if self.body is None or self.body.getparent() is None:
             return self.html
         return etree.tostring(self.body, method="html", encoding="unicode", with_tail=False)
