@@ -72,11 +72,11 @@ def _exit_with(pid: int) -> None:
 
 def _gone(pid: int) -> bool:
     """Whether ``pid`` has ended; a zombie has (its parent has only not read its status yet)."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-            return stat.read().rpartition(")")[2].split()[0] in ("Z", "X")
-    except FileNotFoundError:
-        if os.path.isdir("/proc"):
+    if os.path.isdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+                return stat.read().rpartition(")")[2].split()[0] in ("Z", "X")
+        except FileNotFoundError:
             return True
     try:
         os.kill(pid, 0)  # no /proc (macOS): a zombie still counts as alive there
