@@ -54,11 +54,21 @@ def cell_text(el: etree._Element, skip: frozenset[str] = frozenset()) -> str:
     below ``el`` named in ``skip`` are left out (their tails kept)."""
     if len(el) == 0 and el.tag not in _BLOCK and el.tag not in _NO_TEXT:  # bare text: nothing to walk
         text = el.text or ""
+    elif len(el) == 1 and not el.text and el.tag not in _NO_TEXT and _lone_block(el[0], skip):
+        return el[0].text  # most cells are <td><p>text</p></td>: the walk would give the same text
     else:
         parts: list[str] = []
         _walk(el, parts, skip)
         text = "".join(parts)
     return _BLANK_LINES.sub("\n", text).strip("\n") if "\n" in text else text
+
+
+def _lone_block(child: etree._Element, skip: frozenset[str]) -> bool:
+    """``child`` is a block leaf (not skipped, no tail) whose text is one line, not blank: the
+    walk would only wrap it in line breaks, which are then stripped."""
+    text = child.text
+    return (len(child) == 0 and child.tag in _BLOCK and child.tag not in skip and not child.tail
+            and bool(text) and "\n" not in text and not text.isspace())
 
 
 def _walk(e: etree._Element, parts: list[str], skip: frozenset[str]) -> None:
@@ -98,7 +108,11 @@ def _span(value: str | None, limit: int) -> int:
 
 
 def read_table(el: etree._Element, index: int) -> Table:
-    """One ``<table>`` onto a grid: each cell at its first free position in its row."""
+    """One ``<table>`` onto a grid: each cell at its first free position in its row.
+
+    Rows are read in order, left to right, so only the positions a cell covers in
+    the rows below its own are ever asked about again.
+    """
     occupied: set[tuple[int, int]] = set()
     cells: list[Cell] = []
     rows = el.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
@@ -111,10 +125,8 @@ def read_table(el: etree._Element, index: int) -> Table:
             rowspan = 1 if rowspan is None else min(_span(rowspan, _MAX_SPAN[0]), len(rows) - r)
             colspan = 1 if colspan is None else _span(colspan, _MAX_SPAN[1])
             cells.append(Cell(cell_text(td), r, c, rowspan, colspan))
-            if rowspan == 1 and colspan == 1:
-                occupied.add((r, c))
-            else:
-                occupied.update((r + i, c + j) for i in range(rowspan) for j in range(colspan))
+            if rowspan > 1:
+                occupied.update((r + i, c + j) for i in range(1, rowspan) for j in range(colspan))
             c += colspan
     return Table(index, cells, grid=True)
 
@@ -176,9 +188,15 @@ def _narrative(root: etree._Element) -> str:
     return cell_text(body if body is not None else root, skip=_NOT_NARRATIVE)
 
 
+def _one_line(text: str) -> str:
+    """Runs of blanks as one space; a printable text without two spaces in a row has none
+    (every blank but the space is unprintable), so most cells skip the regex."""
+    return text if text.isprintable() and "  " not in text else _SPACE.sub(" ", text)
+
+
 def table_lines(table: Table) -> str:
     """A table as text, a line per row (``| a | b |``), as trafilatura prints the tables it keeps."""
-    return "\n".join("| " + " | ".join(_SPACE.sub(" ", t) for t in row) + " |" for row in table.texts() if row)
+    return "\n".join("| " + " | ".join(map(_one_line, row)) + " |" for row in table.texts() if row)
 
 
 def _main_text(tree: etree._Element, tables: list[Table], elements: list[etree._Element], narrative: str) -> str:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from parsers import PARSER_VERSION, legacydoc, parse_file
 from parsers.documents import decode_html, read_document
+from parsers.htmltables import _walk, cell_text, table_lines
 from parsers.labels import norm
 from parsers.narrative import stated_requests
 from parsers.records import tidy_cells
 from parsers.report import parse_report
+from parsers.tables import Cell, Table
 from parsers.values import parse_value, to_wan_yuan
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -93,6 +98,25 @@ def test_html_text_keeps_a_table_trafilatura_dropped() -> None:
     page = PAGE.replace('<div class="footer">', '<div class="footer"><table><tr><td>附表</td><td>7</td></tr></table>')
     text = read_document(page.encode(), filename="t.html").text
     assert text.splitlines()[-1] == "| 附表 | 7 |" and "版权所有" not in text
+
+
+def test_table_text_folds_blanks_in_cells_as_the_regex_does() -> None:
+    """Cells skip the regex when printable without two spaces: no other blank is printable."""
+    assert not [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c != " " and c.isprintable()]
+    table = Table(0, [Cell("a\xa0 b", 0, 0), Cell("数 据", 0, 1), Cell("x\n\ny", 1, 0), Cell("1  2", 1, 1)])
+    assert table_lines(table) == "| a b | 数 据 |\n| x y | 1 2 |"
+
+
+def test_cells_holding_one_paragraph_read_as_the_walk_reads_them() -> None:
+    """``<td><p>text</p></td>`` is read without the walk only when that changes nothing."""
+    cells = ["<p>条</p>", "<p> a </p>", "<p>a\nb</p>", "<p> </p>", "<p></p>", "x<p>a</p>", "<p>a</p>b",
+             "<span>a</span>", "<table>t</table>", "<p>a<b>c</b></p>", "<br>"]
+    for markup in cells:
+        td = lxml.html.fragment_fromstring(f"<table><tr><td>{markup}</td></tr></table>").find(".//td")
+        parts: list[str] = []
+        _walk(td, parts, frozenset())
+        walked = "".join(parts)
+        assert cell_text(td) == (re.sub(r"\n\s*\n+", "\n", walked).strip("\n") if "\n" in walked else walked)
 
 
 def test_report_spread_over_two_documents() -> None:
