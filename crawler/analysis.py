@@ -167,7 +167,7 @@ def _analyse(item: ReportItem, pages: list[DetailPage]) -> AnalysedReport:
         published=record.published or published, template=record.template,
         status="incomplete" if any(d.error and not d.body for d in item.docs) else record.status,
         text=text, content_hash=content_hash(text, cells), parser_version=parsers.PARSER_VERSION,
-        record=json.dumps(record.to_json(), ensure_ascii=False), redirected_from=item.redirected_from, cells=cells,
+        record=record.json_text(), redirected_from=item.redirected_from, cells=cells,
         checks=[{"rule": c.rule, "ok": int(c.ok), "detail": c.detail} for c in record.checks],
         documents=summaries, search=index_entry(title, text),
     )
