@@ -82,7 +82,18 @@ def normalise(text: str) -> str:
 
 def _char_tokens(normalised: str) -> str:
     """One token a character; spaces, the only blanks normalised text keeps, go."""
-    return " ".join(_NOT_ALNUM.sub(_SEPARATOR, normalised.replace(" ", "")))
+    return _spaced(_NOT_ALNUM.sub(_SEPARATOR, normalised.replace(" ", "")))
+
+
+def _spaced(text: str) -> str:
+    """``" ".join(text)``, by slicing its UTF-32 bytes (a character is 4 of them, and so is the
+    space put after it): iterating a Chinese text makes an object of every character."""
+    raw = text.encode("utf-32-le")
+    out = bytearray(2 * len(raw))
+    for byte in range(4):
+        out[byte::8] = raw[byte::4]
+    out[4::8] = b" " * len(text)
+    return out[:-4].decode("utf-32-le")
 
 
 def index_entry(title: str | None, text: str | None) -> tuple[str, str]:

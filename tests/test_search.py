@@ -52,6 +52,15 @@ def test_normalise_applies_nfkc_exactly() -> None:
         assert search._nfkc(text) == unicodedata.normalize("NFKC", text), text
 
 
+def test_character_tokens_are_each_character_with_punctuation_as_a_separator() -> None:
+    """Made from UTF-32 bytes: the same as joining the characters, astral ones included."""
+    assert search._char_tokens("行政 复议，2021") == "行 政 复 议 \ue000 2 0 2 1"
+    rng = random.Random(11)
+    for _ in range(2000):
+        text = "".join(rng.choice("复议a1\U00020000\ue000") for _ in range(rng.randint(0, 9)))
+        assert search._spaced(text) == " ".join(text)
+
+
 def test_query_sends_short_terms_to_the_character_index_and_long_ones_to_trigrams() -> None:
     q = Query.parse("复议 行政诉讼  微")
     assert q.long == ("行政诉讼",)
