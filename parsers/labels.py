@@ -113,8 +113,10 @@ def strip_outline(key: str) -> str:
     return key or raw
 
 
+@lru_cache(maxsize=8192)
 def printed(text: str) -> str:
-    """The label as printed, on one line: debris removed, line breaks inside a cell joined."""
+    """The label as printed, on one line: debris removed, line breaks inside a cell joined
+    (cached: the same labels come back in every report of a form)."""
     lines = [ln.strip(" \t\u3000\xa0") for ln in strip_debris(text).splitlines()]
     out = ""
     for ln in lines:

@@ -31,7 +31,7 @@ def _table_heads(docs: list[tuple[int, Document]]) -> str:
     lines = []
     for _, d in docs:
         for table in d.tables:
-            lines += [" ".join(row) for row in table.texts()[:3]]
+            lines += [" ".join(row) for row in table.texts(3)]
     return "\n".join(lines)
 
 

@@ -76,9 +76,9 @@ class Table:
             slots.sort(key=lambda s: s.cell.col)
         return out
 
-    def texts(self) -> list[list[str]]:
-        """Cell texts per row, origin cells only (for debugging and tests)."""
-        return [[s.text for s in row if not s.covered] for row in self.rows()]
+    def texts(self, first: int | None = None) -> list[list[str]]:
+        """Cell texts per row (the ``first`` rows only, if given), origin cells only."""
+        return [[s.text for s in row if not s.covered] for row in self.rows()[:first]]
 
 
 def table_from_rows(index: int, rows: list[list[str]], *, grid: bool = False) -> Table:
