@@ -192,16 +192,23 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _fields(value: Any) -> dict[str, Any]:
-    """A record object's fields by name (the JSON encoder's hook); field names looked up once per class."""
+    """A record object's fields by name (the JSON encoder's hook).
+
+    A dataclass's ``__init__`` sets its fields in order, so the instance's own
+    dict is its fields, in order, unless something else was set on it; field
+    names are looked up once per class to tell.
+    """
     kind = type(value)
     names = _FIELD_NAMES.get(kind)
     if names is None:
         if not is_dataclass(value):
             raise TypeError(f"{kind.__name__} is not part of a report record")
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
-    data = {name: getattr(value, name) for name in names}
+    data: dict[str, Any] = vars(value)
+    if len(data) != len(names):
+        data = {name: getattr(value, name) for name in names}
     if kind is Report:
-        data["provenance"] = dict(sorted(value.provenance.items()))
+        data = {**data, "provenance": dict(sorted(value.provenance.items()))}
     return data
 
 
