@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
-from parsel import Selector, SelectorList
+from parsel import css2xpath
 
 from .htmltree import parse_page
 
@@ -25,7 +26,9 @@ _DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1
 _SPACE = re.compile(r"\s+")
 _NAMED = re.compile(r"[.#]([\w-]+)|\[[\w-]+=[\"']?([^\]\"']+)")
 _DATE_WORDS = ("发布时间", "发布日期")  # a page date printed in the text, when no meta tag gives it
-_DATE_TEXT = "//*[" + " or ".join(f"contains(text(),'{w}')" for w in _DATE_WORDS) + "]/text()"
+_DATE_TEXT = etree.XPath("//*[" + " or ".join(f"contains(text(),'{w}')" for w in _DATE_WORDS) + "]/text()",
+                         smart_strings=False)
+_GATEWAY = etree.XPath("//a[contains(@href, $gate)]")
 
 
 @dataclass(frozen=True)
@@ -95,13 +98,13 @@ def _matches(patterns: tuple[str, ...], url: str) -> bool:
     return any(re.search(p, url) for p in patterns)
 
 
-def _links(sel: Selector, base: str) -> list[Link]:
-    """Links under ``sel``, text from the title attribute or the anchor's text.
+def _links(root: etree._Element, base: str) -> list[Link]:
+    """Links under ``root`` (itself included), text from the title attribute or the anchor's text.
 
     Walks the lxml tree itself: a parsel query per anchor cost more than the rest of reading a page.
     """
     out: list[Link] = []
-    for a in sel.root.iter("a"):
+    for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
@@ -148,10 +151,9 @@ def pagination(html: str, url: str) -> list[str]:
 
 def read_list_page(html: str, url: str, rules: PageRules) -> ListPage:
     """Reports, sub-columns and further pages linked from a list page."""
-    sel = Selector(text=html)
     page = ListPage(pages=pagination(html, url))
     seen: set[str] = set()
-    for link in _links(sel, url):
+    for link in _links(parse_page(html), url):
         if link.url in seen or _matches(rules.exclude_links, link.url):
             continue
         seen.add(link.url)
@@ -162,20 +164,33 @@ def read_list_page(html: str, url: str, rules: PageRules) -> ListPage:
     return page
 
 
-def _css(sel: Selector, html: str, query: str) -> SelectorList[Selector]:
-    """``sel.css(query)``, skipped when a class, id or attribute value the query names is nowhere in the page.
+@lru_cache(maxsize=512)
+def _compiled(query: str) -> etree.XPath:
+    """A CSS query (parsel's dialect: ``::text``, ``::attr(name)``) as compiled XPath, once a process."""
+    return etree.XPath(css2xpath(query), smart_strings=False)
+
+
+def _css(root: etree._Element, html: str, query: str) -> list[Any]:
+    """What ``query`` finds under ``root`` (elements or strings), skipped when a class, id or
+    attribute value the query names is nowhere in the page.
 
     libxml2 tests a class selector with string functions on every element: the
     seven attachment boxes a page usually lacks cost as much as parsing it.
     """
     if all((a or b) in html for a, b in _NAMED.findall(query)):
-        return sel.css(query)
-    return SelectorList()
+        return _compiled(query)(root)  # type: ignore[no-any-return]
+    return []
 
 
-def _first(sel: Selector, html: str, queries: tuple[str, ...]) -> str | None:
+def _first(root: etree._Element, html: str, queries: tuple[str, ...]) -> str | None:
+    """The first query's first find with text in it, as parsel's ``get()`` gives it (an element as markup)."""
     for query in queries:
-        value = clean(_css(sel, html, query).get())
+        found = _css(root, html, query)
+        if not found:
+            continue
+        item = found[0]
+        value = clean(etree.tostring(item, method="html", encoding="unicode", with_tail=False)
+                      if isinstance(item, etree._Element) else str(item))
         if value:
             return value
     return None
@@ -190,27 +205,27 @@ def normalise_date(text: str | None) -> str | None:
 
 def read_detail_page(html: str, url: str, rules: PageRules) -> DetailPage:
     """Title, publication date, body, attachments, continuation pages and twin of a report page."""
-    sel = Selector(root=parse_page(html), type="html")
-    body: Selector | None = None
+    root = parse_page(html)
+    body: HtmlElement | None = None
     for query in rules.content:
-        found = _css(sel, html, query)
+        found = [e for e in _css(root, html, query) if isinstance(e, etree._Element)]
         if found:
             body = found[0]
             break
-    published = normalise_date(_first(sel, html, rules.published))
+    published = normalise_date(_first(root, html, rules.published))
     if published is None and any(word in html for word in _DATE_WORDS):
-        published = normalise_date(" ".join(sel.xpath(_DATE_TEXT).getall()))
+        published = normalise_date(" ".join(_DATE_TEXT(root)))
     links = _links(body, url) if body is not None else []
     for box in rules.attachment_boxes:
-        for part in _css(sel, html, box):
+        for part in _css(root, html, box):
             links += _links(part, url)
     attachments = [link for link in links if re.search(rules.attachment_links, link.url, re.I)]
     unique = [a for n, a in enumerate(attachments) if all(a.url != b.url for b in attachments[:n])]
-    gateway = sel.xpath("//a[contains(@href, $gate)]", gate=rules.twin_prefix) if rules.twin_prefix else []
+    gateway = _GATEWAY(root, gate=rules.twin_prefix) if rules.twin_prefix else []
     twin = next((link.url for anchor in gateway for link in _links(anchor, url)
                  if twin_original(link.url, rules) == url), None)
-    page = DetailPage(title=_first(sel, html, rules.title), published=published, html=html,
-                      body=(body if body is not None else sel).root, attachments=unique, twin=twin)
+    page = DetailPage(title=_first(root, html, rules.title), published=published, html=html,
+                      body=body if body is not None else root, attachments=unique, twin=twin)
     if "createPageHTML" in html:
         page.parts = pagination(page.body_html, url)
     return page
