@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any, TextIO
 
@@ -39,6 +40,9 @@ class ArchiveRun:
         self.resume = settings.getbool("ZFXXGK_RESUME")
         self.progress: Progress | None = Progress(crawler.stats, sys.stderr) \
             if settings.getbool("ZFXXGK_PROGRESS") else None
+        # Scrapy leaves the root logger at NOTSET and drops records at its handler, so the
+        # DEBUG lines of every page ("Crawled", "Scraped from") were built only to be dropped.
+        logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL"))
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
         crawler.signals.connect(self.idle, signal=signals.spider_idle)
