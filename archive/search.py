@@ -48,7 +48,6 @@ _T2S_CHARS = frozenset(map(chr, _T2S))
 _WIDE = tuple((wide, unicodedata.normalize("NFKC", wide)) for wide in "，；（）：！？％")
 _HAN = r"[\u2e80-\u9fff\uf900-\ufaff]"
 _HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
-_SPACES = re.compile(r"\s+")
 # Stands in for punctuation in the per-character index, so 复，议 is not 复议.
 _SEPARATOR = "\ue000"
 _NOT_ALNUM = re.compile(r"[\W_]")  # \w is str.isalnum() plus "_"
@@ -82,7 +81,7 @@ def normalise(text: str) -> str:
     if not _T2S_CHARS.isdisjoint(text):
         text = text.translate(_T2S)
     text = _HAN_GAP.sub("", text)
-    return _SPACES.sub(" ", text).strip().lower()
+    return " ".join(text.split()).lower()  # runs of blanks as one space, none at the ends
 
 
 def _char_tokens(normalised: str) -> str:

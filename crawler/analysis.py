@@ -13,7 +13,6 @@ import gc
 import hashlib
 import json
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -33,12 +32,13 @@ from parsers.pages import DetailPage, PageRules, read_detail_page
 from parsers.records import TidyCell, tidy_cells
 from parsers.report import parse_report
 
-_SPACE = re.compile(r"\s+")
 PARSED_ROLES = ("page", "attachment")
 
 
 def content_hash(text: str, cells: list[Cell]) -> str:
-    digest = hashlib.sha256(_SPACE.sub(" ", text).strip().encode("utf-8"))
+    """What a version is: its text with blanks folded (``str.split`` folds exactly what ``\\s+``
+    did when archives were first hashed) and its cells' values."""
+    digest = hashlib.sha256(" ".join(text.split()).encode("utf-8"))
     key = [(c.section, c.row, c.column, c.value) for c in cells]
     digest.update(json.dumps(key, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return digest.hexdigest()

@@ -23,7 +23,6 @@ from .htmltree import parse_page
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([^\"']+)[\"']\s*,\s*[\"'](\w+)[\"']")
 _LAYPAGE_COUNT = re.compile(r"\bpages\s*:\s*(\d+)")
 _DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_SPACE = re.compile(r"\s+")
 _NAMED = re.compile(r"[.#]([\w-]+)|\[[\w-]+=[\"']?([^\]\"']+)")
 _DATE_WORDS = ("发布时间", "发布日期")  # a page date printed in the text, when no meta tag gives it
 _DATE_TEXT = etree.XPath("//*[" + " or ".join(f"contains(text(),'{w}')" for w in _DATE_WORDS) + "]/text()",
@@ -91,7 +90,7 @@ class DetailPage:
 
 
 def clean(text: str | None) -> str:
-    return _SPACE.sub(" ", text or "").strip()
+    return " ".join((text or "").split())
 
 
 def _matches(patterns: tuple[str, ...], url: str) -> bool:

@@ -6,6 +6,7 @@ import functools
 import random
 import re
 import shutil
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -50,6 +51,12 @@ def test_normalise_applies_nfkc_exactly() -> None:
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert search._nfkc(text) == unicodedata.normalize("NFKC", text), text
+
+
+def test_str_split_folds_the_blanks_the_regex_folded() -> None:
+    """Normalised text and content hashes fold blanks with ``str.split``, where they used ``\\s+``."""
+    assert not [c for c in map(chr, range(sys.maxunicode + 1)) if bool(re.fullmatch(r"\s", c)) != c.isspace()]
+    assert normalise(" a\u3000\x1c b\n") == re.sub(r"\s+", " ", " a\u3000\x1c b\n").strip()
 
 
 def test_character_tokens_are_each_character_with_punctuation_as_a_separator() -> None:
