@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -199,9 +199,9 @@ class Archive:
                     self._known_blobs.add(sha)
                     blobs.append({"sha256": sha, "size": len(f.body), "content_type": f.content_type,
                                   "content": f.body, "first_seen": f.fetched_at})
-            row = asdict(f)
+            # A record's own dict is its fields in order; asdict would deep-copy every value.
+            row = {**vars(f), "run_id": self.run_id, "sha256": sha or None, "not_modified": int(f.status == 304)}
             row.pop("body")
-            row.update(run_id=self.run_id, sha256=sha or None, not_modified=int(f.status == 304))
             rows.append(row)
         if blobs:
             self.db["blobs"].insert_all(blobs, ignore=True, batch_size=20)
@@ -261,7 +261,7 @@ class Archive:
         number = int(current[1]) + 1 if current else 1
         version_id = int(self.db.conn.execute(_INSERT_VERSION, [
             key, number, r.content_hash, stamp, stamp, self.run_id, r.title, r.text, r.template, r.status,
-            r.parser_version, r.record, json.dumps([asdict(d) for d in r.documents], ensure_ascii=False),
+            r.parser_version, r.record, json.dumps([vars(d) for d in r.documents], ensure_ascii=False),
         ]).lastrowid)
         batch.versions[version_id] = r.search
         self._insert_cells(version_id, r.cells)
