@@ -76,7 +76,9 @@ class AnalysedReport:
     parser_version: str
     record: str  # the parsed record as JSON, serialised in the analysis process
     redirected_from: list[str] = field(default_factory=list)
-    cells: list[Cell] = field(default_factory=list)
+    # Rows in Cell's field order; the analysis sends plain tuples, since building a Cell
+    # (a Python-level constructor) doubled what unpickling a report's hundreds of cells cost.
+    cells: list[tuple[Any, ...]] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     documents: list[DocumentSummary] = field(default_factory=list)
     search: tuple[str, str] | None = None  # archive.search.index_entry, made off the writer's thread

@@ -271,7 +271,7 @@ class Archive:
     def _one(self, sql: str, *params: Any) -> tuple[Any, ...] | None:
         return self.db.conn.execute(sql, params).fetchone()  # type: ignore[no-any-return]
 
-    def _insert_cells(self, version_id: int, cells: list[Cell]) -> None:
+    def _insert_cells(self, version_id: int, cells: list[tuple[Any, ...]]) -> None:
         """A version's table cells, by one plain ``executemany``.
 
         A report has 70 to 900 cells, all scalars; ``insert_all`` checks every

@@ -17,13 +17,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
 from lxml.html import HtmlElement
 
 import parsers
-from archive.records import AnalysedReport, Cell, DocumentSummary
+from archive.records import AnalysedReport, DocumentSummary
 from archive.search import index_entry
 from crawler.items import FetchedDoc, ReportItem
 from crawler.portal import PortalError, load_portal
@@ -35,19 +36,19 @@ from parsers.report import parse_report
 PARSED_ROLES = ("page", "attachment")
 
 
-def content_hash(text: str, cells: list[Cell]) -> str:
+def content_hash(text: str, cells: list[tuple[Any, ...]]) -> str:
     """What a version is: its text with blanks folded (``str.split`` folds exactly what ``\\s+``
     did when archives were first hashed) and its cells' values."""
     digest = hashlib.sha256(" ".join(text.split()).encode("utf-8"))
-    key = [(c.section, c.row, c.column, c.value) for c in cells]
+    key = [cell[:4] for cell in cells]  # section, row, column, value
     digest.update(json.dumps(key, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
 
 
-def cell_row(cell: TidyCell) -> Cell:
-    """A tidy cell as a ``cells`` row."""
-    return Cell(cell.section, cell.row, cell.column, cell.value, cell.unit, int(cell.computed),
-                cell.document, cell.table, cell.cell_row, cell.cell_col)
+def cell_row(cell: TidyCell) -> tuple[Any, ...]:
+    """A tidy cell as a ``cells`` row, a plain tuple in :class:`Cell`'s field order."""
+    return (cell.section, cell.row, cell.column, cell.value, cell.unit, int(cell.computed),
+            cell.document, cell.table, cell.cell_row, cell.cell_col)
 
 
 def prepare_worker(crawl_pid: int | None = None) -> None:
