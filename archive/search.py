@@ -29,7 +29,7 @@ from typing import Any
 
 import sqlite_utils
 
-from parsers.labels import t2s_entries
+from parsers.labels import CharSet, t2s_entries
 
 
 def _t2s_table() -> dict[int, str]:
@@ -44,7 +44,7 @@ def _t2s_table() -> dict[int, str]:
 
 _T2S = _t2s_table()
 # The characters translate() would change: it costs a dict lookup a character, and most texts hold none.
-_T2S_CHARS = frozenset(map(chr, _T2S))
+_T2S_CHARS = CharSet(map(chr, _T2S))
 _WIDE = tuple((wide, unicodedata.normalize("NFKC", wide)) for wide in "，；（）：！？％")
 _HAN = r"[\u2e80-\u9fff\uf900-\ufaff]"
 _HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
@@ -78,7 +78,7 @@ def _nfkc(text: str) -> str:
 def normalise(text: str) -> str:
     """The form both the index and the queries are reduced to."""
     text = _nfkc(text)
-    if not _T2S_CHARS.isdisjoint(text):
+    if _T2S_CHARS.found_in(text):
         text = text.translate(_T2S)
     text = _HAN_GAP.sub("", text)
     return " ".join(text.split()).lower()  # runs of blanks as one space, none at the ends

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from parsers import PARSER_VERSION, legacydoc, parse_file
 from parsers.documents import decode_html, read_document
 from parsers.htmltables import _walk, cell_text, table_lines
-from parsers.labels import norm
+from parsers.labels import CharSet, norm
 from parsers.narrative import stated_requests
 from parsers.records import tidy_cells
 from parsers.report import parse_report
@@ -136,6 +137,15 @@ def test_values() -> None:
     assert parse_value("abc").error
     assert to_wan_yuan(251000, "元", None) == 25.1 and to_wan_yuan(42.21, "万元", None) == 42.21
     assert to_wan_yuan(5.6, None, "万元") == 5.6 and to_wan_yuan(56000, None, "元") == 5.6
+
+
+def test_char_set_finds_what_the_set_finds() -> None:
+    """The character class and the astral fallback agree with the set, astral characters included."""
+    chars = CharSet("復議\U00020000")
+    rng = random.Random(4)
+    for _ in range(5000):
+        text = "".join(rng.choice("復议a\U00020000\U0002000b") for _ in range(rng.randint(0, 4)))
+        assert chars.found_in(text) == (not chars.chars.isdisjoint(text)), text
 
 
 def test_labels_normalise_variants() -> None:
