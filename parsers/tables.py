@@ -38,6 +38,13 @@ class Slot(NamedTuple):
         return self.cell.text
 
 
+_new_slot = tuple.__new__
+
+
+def _column(slot: Slot) -> int:
+    return slot.cell.col
+
+
 @dataclass
 class Table:
     """A table of one file; ``index`` counts tables in that file from 0."""
@@ -66,14 +73,20 @@ class Table:
         return self._rows
 
     def _slots(self) -> list[list[Slot]]:
+        """Rows are sorted by column only where a slot came after one further right (the
+        readers give cells row by row, left to right, so only rows under a rowspan usually);
+        slots are made by ``tuple.__new__``, skipping the NamedTuple's Python-level constructor."""
         out: list[list[Slot]] = [[] for _ in range(self.n_rows)]
+        unsorted: set[int] = set()
         for cell in self.cells:
-            out[cell.row].append(Slot(cell))
-            if self.grid:
-                for r in range(cell.row + 1, cell.row + cell.rowspan):
-                    out[r].append(Slot(cell, covered=True))
-        for slots in out:
-            slots.sort(key=lambda s: s.cell.col)
+            below = range(cell.row + 1, cell.row + cell.rowspan) if self.grid else range(0)
+            for r, covered in ((cell.row, False), *((r, True) for r in below)):
+                slots = out[r]
+                if slots and slots[-1].cell.col > cell.col:
+                    unsorted.add(r)
+                slots.append(_new_slot(Slot, (cell, covered)))
+        for r in unsorted:
+            out[r].sort(key=_column)
         return out
 
     def texts(self, first: int | None = None) -> list[list[str]]:
