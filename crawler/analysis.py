@@ -51,16 +51,29 @@ def cell_row(cell: TidyCell) -> tuple[Any, ...]:
             cell.document, cell.table, cell.cell_row, cell.cell_col)
 
 
+def settle_gc() -> None:
+    """Tune the garbage collector for a crawl's long run, once its code is loaded.
+
+    What is loaded by now (Scrapy, Twisted, the parsers) lives as long as the
+    process, so the collector stops scanning it: each full collection walked it
+    all again. And it runs after 20,000 new objects rather than 700: each run
+    scans what is in flight (requests, answers, a report's tree), about as much
+    whenever it runs, and cycles are rare here. In a 2,100-page crawl the
+    crawler process spent 0.57 s collecting, 0.13 s after this.
+    """
+    gc.freeze()
+    gc.set_threshold(20_000, *gc.get_threshold()[1:])
+
+
 def prepare_worker(crawl_pid: int | None = None) -> None:
-    """Start an analysis process: what is loaded now lives as long as the process, so the
-    garbage collector stops scanning it (a collection ran every report, 4 % of its time);
-    and end it when the process that started the pool (``crawl_pid``) is gone.
+    """Start an analysis process: the collector settled (:func:`settle_gc`), and the process
+    ended when the process that started the pool (``crawl_pid``) is gone.
 
     A crawl killed outright (SIGKILL, the OOM killer) cannot stop its pool, and a pool
     process waits on its task queue for ever: every such kill left the processes and
     their forkserver behind, ≈ 200 MB.
     """
-    gc.freeze()
+    settle_gc()
     if crawl_pid is not None:
         threading.Thread(target=_exit_with, args=(crawl_pid,), name="crawl-watch", daemon=True).start()
 

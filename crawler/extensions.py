@@ -15,6 +15,7 @@ from archive.detect import Expectation, Policy, detect
 from archive.records import FetchRecord
 from archive.store import Archive
 from crawler import lock
+from crawler.analysis import settle_gc
 from crawler.politeness import LocalLedger
 from crawler.warc import Exchange, WarcRecorder
 
@@ -63,6 +64,7 @@ class ArchiveRun:
             spider.done_urls = self.archive.completed_report_urls()
         if self.progress:
             self.progress.start()
+        settle_gc()
 
     def log_answer(self, request: Request, response: Response, record: FetchRecord) -> None:
         self.archive.record_fetch(record)
