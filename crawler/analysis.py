@@ -15,6 +15,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -141,14 +142,14 @@ def analyse(item: ReportItem) -> AnalysedReport:
     return _analyse(item, [read_page(d, item.portal) for d in item.docs if d.role in ("page", "part") and d.body])
 
 
-def _body(pages: list[DetailPage]) -> tuple[HtmlElement, str]:
-    """The page's body, continued by its parts' bodies, and its markup."""
+def _body(pages: list[DetailPage]) -> tuple[HtmlElement, Callable[[], str]]:
+    """The page's body, continued by its parts' bodies, and how to get its markup."""
     if len(pages) == 1:
-        return pages[0].body, pages[0].body_html
+        return pages[0].body, lambda: pages[0].body_html
     joined = lxml.html.Element("div")
     for page in pages:
         joined.append(copy.deepcopy(page.body))
-    return joined, "".join(page.body_html for page in pages)
+    return joined, lambda: "".join(page.body_html for page in pages)
 
 
 def _analyse(item: ReportItem, pages: list[DetailPage]) -> AnalysedReport:

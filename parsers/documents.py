@@ -31,7 +31,9 @@ class Document:
 
     ``text`` may be computed on first access (``text_factory``): trafilatura
     costs more than the rest of parsing an HTML report, and the parser itself
-    only needs the tables and ``prose``.
+    only needs the tables and ``prose``. So may ``published`` (``published_factory``):
+    a page body's date is searched in its markup, which is made only if asked for,
+    and the page's own date usually makes it unneeded.
     """
 
     kind: str
@@ -40,10 +42,11 @@ class Document:
     reason: str
     filename: str | None
     title: str | None
-    published: str | None
     narrative: str | None
     _text: str | None = field(repr=False)
     _text_factory: Callable[[], str] | None = field(repr=False, compare=False)
+    _published: str | None = field(repr=False)
+    _published_factory: Callable[[], str | None] | None = field(repr=False, compare=False)
 
     def __init__(
         self,
@@ -57,10 +60,19 @@ class Document:
         published: str | None = None,
         narrative: str | None = None,
         text_factory: Callable[[], str] | None = None,
+        published_factory: Callable[[], str | None] | None = None,
     ) -> None:
         self.kind, self.tables, self.status, self.reason = kind, tables or [], status, reason
-        self.filename, self.title, self.published, self.narrative = filename, title, published, narrative
+        self.filename, self.title, self.narrative = filename, title, narrative
         self._text, self._text_factory = (None if text_factory else text), text_factory
+        self._published, self._published_factory = published, published_factory
+
+    @property
+    def published(self) -> str | None:
+        """Publication date printed in the file, ``YYYY-MM-DD``."""
+        if self._published_factory is not None:
+            self._published, self._published_factory = self._published_factory(), None
+        return self._published
 
     @property
     def text(self) -> str:
@@ -199,9 +211,9 @@ def read_document(data: bytes, *, filename: str, content_type: str | None = None
     return _checked(kind, filename, lambda: _read(kind, data, filename))
 
 
-def read_page_body(body: HtmlElement, html: str, filename: str = "body.html") -> Document:
+def read_page_body(body: HtmlElement, html: Callable[[], str], filename: str = "body.html") -> Document:
     """A report page's body element, from the tree its page was parsed into, read as an HTML
-    document; ``html`` is its markup (``DetailPage.body_html``)."""
+    document; ``html`` gives its markup (``DetailPage.body_html``), made only if the date is asked for."""
     from .htmltables import read_tree
 
     def read() -> Document:

@@ -9,6 +9,7 @@ skipped: the data tables inside them are read on their own.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import lxml.html
 import trafilatura
@@ -234,18 +235,18 @@ def read_html(data: bytes, *, filename: str | None = None) -> Document:
         root = parse_fragment(html)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"HTML not parseable: {exc}") from exc
-    return read_tree(root, html, filename=filename)
+    return read_tree(root, lambda: html, filename=filename)
 
 
-def read_tree(root: lxml.html.HtmlElement, html: str, *, filename: str | None = None) -> Document:
-    """:func:`read_html` of a parsed tree (which trafilatura will change); ``html`` is its markup,
-    where a printed date is looked for."""
+def read_tree(root: lxml.html.HtmlElement, html: Callable[[], str], *, filename: str | None = None) -> Document:
+    """:func:`read_html` of a parsed tree (which trafilatura will change); ``html`` gives its markup,
+    where a printed date is looked for (when the document's date is asked for)."""
     metas = _metas(root)
     elements = root.xpath(_DATA_TABLES)
     tables = [read_table(t, i) for i, t in enumerate(elements)]
-    title, published = _title(root, metas), _published(metas, html)
     narrative = _narrative(root)
     return Document(
-        "html", None, tables, filename=filename, title=title, published=published, narrative=narrative,
+        "html", None, tables, filename=filename, title=_title(root, metas), narrative=narrative,
         text_factory=lambda: _main_text(root, tables, elements, narrative),
+        published_factory=lambda: _published(metas, html()),
     )
