@@ -25,11 +25,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from parsers.labels import CharSet, t2s_entries
+
+if TYPE_CHECKING:  # the analysis processes make index entries and never open the archive
+    import sqlite_utils
 
 
 def _t2s_table() -> dict[int, str]:
