@@ -5,10 +5,13 @@ revisit record pointing at its first capture, and a 304 as a
 server-not-modified revisit; warcio picks the WARC-Profile that matches the
 WARC version written. Scrapy hands over decoded bodies, so transfer and
 content encodings are dropped from the stored headers to keep them true.
+Each record is its own gzip member, as warcio writes them, but at zlib's
+default level: warcio's level 9 cost a third more CPU for 1.3 % smaller files.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -65,9 +68,16 @@ class WarcRecorder:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.archive = archive
         self.file: BinaryIO = open(self.path, "ab")
-        self.writer = WARCWriter(self.file, gzip=True, warc_version=WARC_VERSION)
-        self.writer.write_record(self.writer.create_warcinfo_record(
+        self.record = BytesIO()  # one record at a time, gzipped into the file
+        self.writer = WARCWriter(self.record, gzip=False, warc_version=WARC_VERSION)
+        self._write(self.writer.create_warcinfo_record(
             self.path.name, {"software": "zfxxgk", "format": f"WARC File Format {WARC_VERSION[5:]}"}))
+
+    def _write(self, record: Any) -> None:
+        self.writer.write_record(record)
+        self.file.write(gzip.compress(self.record.getvalue(), compresslevel=6, mtime=0))
+        self.record.seek(0)
+        self.record.truncate()
 
     def _request_record(self, ex: Exchange) -> Any:
         target = ex.url.split("://", 1)[-1]
@@ -100,8 +110,8 @@ class WarcRecorder:
                                                     length=len(ex.body), http_headers=http)
         request_record = self._request_record(ex)
         request_record.rec_headers.add_header("WARC-Concurrent-To", record.rec_headers.get_header("WARC-Record-ID"))
-        self.writer.write_record(record)
-        self.writer.write_record(request_record)
+        self._write(record)
+        self._write(request_record)
         if record.rec_type == "response" and ex.body:
             self.archive.note_warc_payload(sha, record.rec_headers.get_header("WARC-Payload-Digest"),
                                            ex.url, record.rec_headers.get_header("WARC-Date"),
