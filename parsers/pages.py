@@ -237,8 +237,15 @@ _BLOCK_MARKS = (
 )
 _BLOCK_STATUSES = (412, 418)
 _BLOCK_PAGE_MAX = 30_000
-# The marks as a page's bytes carry them, in the encodings portals serve (no decoding of every page).
-_BLOCK_BYTES = {m.encode(codec): m for codec in ("utf-8", "gb18030") for m in _BLOCK_MARKS}
+# Pieces several marks share: a page without the piece has none of them, so one search rules them out.
+_BLOCK_SHARED = ("acw_", "waf", "创宇", "验证", "拦截")
+# The marks as a page's bytes carry them, in the encodings portals serve (no decoding of every page),
+# each with the shared piece it holds (or itself).
+_BLOCK_BYTES = {
+    m.encode(codec): (next((s for s in _BLOCK_SHARED if s in m), m).encode(codec), m)
+    for codec in ("utf-8", "gb18030") for m in _BLOCK_MARKS
+}
+_BLOCK_KEYS = tuple(dict.fromkeys(key for key, _ in _BLOCK_BYTES.values()))
 
 
 def block_reason(status: int, body: bytes) -> str | None:
@@ -251,5 +258,6 @@ def block_reason(status: int, body: bytes) -> str | None:
         return f"blocked: HTTP {status}"
     if status not in (200, 403) or len(body) > _BLOCK_PAGE_MAX:
         return None
-    mark = next((m for raw, m in _BLOCK_BYTES.items() if raw in body), None)
+    present = {key for key in _BLOCK_KEYS if key in body}
+    mark = next((m for raw, (key, m) in _BLOCK_BYTES.items() if key in present and raw in body), None)
     return f"blocked: HTTP {status} challenge page ({mark})" if mark else None

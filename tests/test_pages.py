@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 
 from crawler.portal import load_portal
-from parsers.pages import normalise_date, pagination, read_detail_page, read_list_page, twin_original
+from parsers.pages import (
+    _BLOCK_MARKS,
+    block_reason,
+    normalise_date,
+    pagination,
+    read_detail_page,
+    read_list_page,
+    twin_original,
+)
 
 PAGES = Path(__file__).with_name("pages")
 BASE = "https://www.beijing.gov.cn/gongkai/zfxxgk/gknb/"
@@ -91,3 +99,15 @@ def test_pagination_is_read_from_the_first_page_only():
     first = 'createPageHTML(3, 0, "index", "html");'
     assert pagination(first, BASE + "index.html") == [BASE + "index_1.html", BASE + "index_2.html"]
     assert pagination(first.replace("3, 0", "3, 2"), BASE + "index_2.html") == []
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+def test_every_block_mark_is_found_alone_and_named_first_in_mark_order(codec):
+    """Marks are searched for through the pieces they share; none is lost that way."""
+    for mark in _BLOCK_MARKS:
+        page = f"<html><body><p>请稍候</p><script>{mark}</script></body></html>".encode(codec)
+        assert block_reason(200, page) == f"blocked: HTTP 200 challenge page ({mark})"
+    both = f"<p>{_BLOCK_MARKS[-1]}</p><p>{_BLOCK_MARKS[0]}</p>".encode(codec)
+    assert block_reason(403, both) == f"blocked: HTTP 403 challenge page ({_BLOCK_MARKS[0]})"
+    assert block_reason(200, "<p>访问统计 验 截</p>".encode(codec)) is None
+    assert block_reason(200, b"x" * 40_000 + _BLOCK_MARKS[0].encode(codec)) is None
