@@ -58,9 +58,10 @@ class Alert:
         return asdict(self)
 
     def row(self) -> dict[str, Any]:
-        out = self.as_dict()
+        """The alert as an ``alerts`` row: its own fields, ``data`` as JSON (asdict's deep copy of it
+        was most of what writing a crawl's alerts cost)."""
+        out = {**vars(self), "data": json.dumps(self.data, ensure_ascii=False, default=str)}
         out.pop("id")
-        out["data"] = json.dumps(self.data, ensure_ascii=False, default=str)
         return out
 
     @classmethod
