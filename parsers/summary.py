@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .labels import norm
 from .narrative import stated_proactive
-from .records import SUMMARY_KEYS, Indicator, Number, Report
+from .records import SUMMARY_KEYS, Number, Report
 
 # summary key → (label keywords that must all occur, keywords that must not)
 _BEIJING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -24,18 +24,20 @@ _BEIJING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def _find(indicators: list[Indicator], must: tuple[str, ...], never: tuple[str, ...]) -> Number | None:
-    for ind in indicators:
-        key = norm(ind.label)
-        if all(w in key for w in must) and not any(w in key for w in never) and ind.value is not None:
-            return ind.value
+def _find(labelled: list[tuple[str, Number]], must: tuple[str, ...], never: tuple[str, ...]) -> Number | None:
+    for key, value in labelled:
+        if all(w in key for w in must) and not any(w in key for w in never):
+            return value
     return None
 
 
 def _beijing(report: Report) -> dict[str, Number]:
+    """Each figure from the first indicator with a value whose label has its keywords
+    (labels normalised once, not once per figure)."""
+    labelled = [(norm(ind.label), ind.value) for ind in report.indicators if ind.value is not None]
     out: dict[str, Number] = {}
     for name, (must, never) in _BEIJING.items():
-        value = _find(report.indicators, must, never)
+        value = _find(labelled, must, never)
         if value is not None:
             out[name] = value
     return out
