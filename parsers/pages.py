@@ -86,7 +86,12 @@ class DetailPage:
         """The body's markup (the page's own when no content rule matched), serialised once."""
         if self.body is None or self.body.getparent() is None:
             return self.html
-        return etree.tostring(self.body, method="html", encoding="unicode", with_tail=False)
+        return _markup(self.body)
+
+
+def _markup(element: etree._Element) -> str:
+    """An element's HTML, its tail left out (what parsel's ``get()`` gives for an element)."""
+    return etree.tostring(element, method="html", encoding="unicode", with_tail=False)
 
 
 def clean(text: str | None) -> str:
@@ -188,8 +193,7 @@ def _first(root: etree._Element, html: str, queries: tuple[str, ...]) -> str | N
         if not found:
             continue
         item = found[0]
-        value = clean(etree.tostring(item, method="html", encoding="unicode", with_tail=False)
-                      if isinstance(item, etree._Element) else str(item))
+        value = clean(_markup(item) if isinstance(item, etree._Element) else str(item))
         if value:
             return value
     return None
