@@ -10,6 +10,7 @@ merged group (text exports) inherit the label printed above them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..labels import norm
 from ..records import CellRef
@@ -28,8 +29,6 @@ class Row:
     grid: bool
     labels: list[str] = field(default_factory=list)
     values: list[Slot] = field(default_factory=list)
-    _keys: list[str] | None = field(default=None, init=False, repr=False, compare=False)
-    _joined: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def ref(self, slot: Slot) -> CellRef:
         return CellRef(self.table, slot.cell.row, slot.cell.col, self.document)
@@ -38,16 +37,17 @@ class Row:
         return [s.text for s in self.slots if not s.covered]
 
     def keys(self) -> list[str]:
-        """Normalised text of every slot, covered ones included (made once: the readers ask again and again)."""
-        if self._keys is None:
-            self._keys = [norm(s.text) for s in self.slots]
+        """Normalised text of every slot, covered ones included."""
         return self._keys
 
-    @property
+    @cached_property
+    def _keys(self) -> list[str]:
+        """Made once: the readers ask for a row's keys again and again."""
+        return [norm(s.text) for s in self.slots]
+
+    @cached_property
     def joined(self) -> str:
-        if self._joined is None:
-            self._joined = "".join(self.keys())
-        return self._joined
+        return "".join(self.keys())
 
 
 def all_rows(tables: list[tuple[int, Table]]) -> list[Row]:
