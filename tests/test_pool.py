@@ -12,6 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from crawler.analysis import WORKER_NICENESS
 from crawler.pool import AnalysisPool
 
 
@@ -26,6 +27,15 @@ def test_a_task_that_kills_its_worker_fails_alone_and_the_pool_goes_on() -> None
 
     try:
         assert asyncio.run(crawl()) == (3, 4)
+    finally:
+        pool.close()
+
+
+def test_analysis_processes_stand_back_for_the_crawl_that_feeds_them() -> None:
+    """The crawl's own process comes first for a core: its workers run at a lower priority."""
+    pool = AnalysisPool(1)
+    try:
+        assert asyncio.run(pool.run(os.nice, 0)) == min(19, os.nice(0) + WORKER_NICENESS)  # 19: the lowest
     finally:
         pool.close()
 
