@@ -11,6 +11,7 @@ import copy
 import functools
 import gc
 import hashlib
+import importlib
 import json
 import os
 import threading
@@ -79,14 +80,19 @@ def settle_gc() -> None:
 
 def prepare_worker(crawl_pid: int | None = None) -> None:
     """Start an analysis process: below the crawl in the scheduler's order (:data:`WORKER_NICENESS`),
-    the collector settled (:func:`settle_gc`), and the process ended when the process that
-    started the pool (``crawl_pid``) is gone.
+    the HTML reader loaded, the collector settled (:func:`settle_gc`), and the process ended
+    when the process that started the pool (``crawl_pid``) is gone.
+
+    ``parsers.documents`` loads its readers on first use (the crawler process never needs
+    them); every report page needs the HTML one, and with trafilatura it took 0.2–0.4 s,
+    which the first page paid after the crawl had started.
 
     A crawl killed outright (SIGKILL, the OOM killer) cannot stop its pool, and a pool
     process waits on its task queue for ever: every such kill left the processes and
     their forkserver behind, ≈ 200 MB.
     """
     os.nice(WORKER_NICENESS)
+    importlib.import_module("parsers.htmltables")
     settle_gc()
     if crawl_pid is not None:
         threading.Thread(target=_exit_with, args=(crawl_pid,), name="crawl-watch", daemon=True).start()
