@@ -14,12 +14,15 @@ import hashlib
 import importlib
 import json
 import os
+import pickle
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
+from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -96,6 +99,29 @@ def prepare_worker(crawl_pid: int | None = None) -> None:
     settle_gc()
     if crawl_pid is not None:
         threading.Thread(target=_exit_with, args=(crawl_pid,), name="crawl-watch", daemon=True).start()
+
+
+def serve(tasks: Connection, results: Connection) -> None:
+    """An analysis process: run each task it is sent, send back its result, until the crawl is gone.
+
+    The crawl holds the other end of ``tasks``: when it ends, however it ends (SIGKILL and
+    the OOM killer included), the pipe closes and this process ends with it.
+    """
+    prepare_worker()
+    while True:
+        try:
+            task_id, fn, arg = pickle.loads(tasks.recv_bytes())
+        except EOFError:
+            return
+        try:
+            outcome: tuple[bool, Any] = (True, fn(arg))
+        except Exception as exc:  # noqa: BLE001 - the task's failure is the crawl's to handle
+            outcome = (False, exc)
+        try:
+            data = ForkingPickler.dumps((task_id, *outcome))
+        except Exception as exc:  # noqa: BLE001 - a result or error that cannot be pickled
+            data = ForkingPickler.dumps((task_id, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        results.send_bytes(data)
 
 
 def _exit_with(pid: int) -> None:
