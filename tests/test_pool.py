@@ -31,6 +31,22 @@ def test_a_task_that_kills_its_worker_fails_alone_and_the_pool_goes_on() -> None
         pool.close()
 
 
+def test_a_task_s_error_is_its_own_and_large_tasks_and_results_cross_whole() -> None:
+    """Tasks and results larger than a pipe holds cross in pieces; a task's exception is raised for it."""
+    pool = AnalysisPool(2)
+
+    async def crawl() -> tuple[int, int, int]:
+        with pytest.raises(ValueError, match="invalid literal"):
+            await pool.run(int, "not a number")
+        sizes = await asyncio.gather(pool.run(len, b"x" * 5_000_000), pool.run(len, b"y" * 3))
+        return (*sizes, len(await pool.run(bytes, 3_000_000)))
+
+    try:
+        assert asyncio.run(crawl()) == (5_000_000, 3, 3_000_000)
+    finally:
+        pool.close()
+
+
 def test_analysis_processes_stand_back_for_the_crawl_that_feeds_them() -> None:
     """The crawl's own process comes first for a core: its workers run at a lower priority."""
     pool = AnalysisPool(1)
