@@ -123,6 +123,7 @@ class AnalysisPool:
         self.ids = itertools.count()
         self.waiting: deque[tuple[int, _Task]] = deque()
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.restarting: set[asyncio.Task[None]] = set()  # held so they finish (the loop keeps weak references)
         # Started now, importing the parsers while the crawl fetches its first lists.
         self.workers = [self._spawn() for _ in range(self.size)]
 
@@ -216,7 +217,9 @@ class AnalysisPool:
             else:
                 retry.append((task_id, task))
         self.waiting.extendleft(reversed(retry))
-        self.loop.create_task(self._restart(replacement))
+        restart = self.loop.create_task(self._restart(replacement))
+        self.restarting.add(restart)
+        restart.add_done_callback(self.restarting.discard)
 
     async def _restart(self, worker: _Worker) -> None:
         await self._connect(worker)
