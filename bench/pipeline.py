@@ -15,10 +15,10 @@
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import asyncio
 import statistics
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+import time
 from pathlib import Path
 
 import trafilatura
@@ -26,6 +26,7 @@ from harness import PeakMemory, Rate, bare_crawl, bulk_portal, cpu_note, full_cr
 
 from crawler.analysis import analyse
 from crawler.items import FetchedDoc, ReportItem
+from crawler.pool import AnalysisPool
 from parsers.documents import decode_html
 
 
@@ -45,10 +46,20 @@ def analysis_ratio(site: Path, n: int, workers: int) -> tuple[float, float]:
     """Pages/s of the pipeline's analysis pool and of trafilatura alone on one core."""
     items, pages = report_items(site, n)
     _, alone = measure(lambda: [trafilatura.extract(p, include_tables=True) for p in pages])
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        list(pool.map(analyse, items[:workers * 2]))  # start the workers before timing
-        _, pooled = measure(lambda: list(pool.map(analyse, items, chunksize=4)))
+    pool = AnalysisPool(workers)
+    try:
+        pooled = asyncio.run(_pooled_seconds(pool, items, warm=items[:workers * 2]))
+    finally:
+        pool.close()
     return n / pooled, n / alone
+
+
+async def _pooled_seconds(pool: AnalysisPool, items: list[ReportItem], warm: list[ReportItem]) -> float:
+    """Seconds the pool takes to analyse ``items``, all handed over at once, once ``warm`` is done."""
+    await asyncio.gather(*(pool.run(analyse, item) for item in warm))
+    started = time.perf_counter()
+    await asyncio.gather(*(pool.run(analyse, item) for item in items))
+    return time.perf_counter() - started
 
 
 def crawl_ratio(work: Path, reports: int, rounds: int) -> None:
