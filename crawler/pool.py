@@ -111,9 +111,9 @@ class AnalysisPool:
     """Analysis processes that outlive a crashed worker.
 
     A worker that dies (a C library's crash on one malformed file, the kernel's
-    OOM killer) is started again, and each task it held is tried once more; a
-    task that kills its worker twice fails with ``BrokenProcessPool``, and the
-    crawl goes on.
+    OOM killer) is started again, and the tasks it held are sent again; a task
+    that kills its worker twice fails with ``BrokenProcessPool``, the tasks
+    waiting behind it do not, and the crawl goes on.
     """
 
     def __init__(self, workers: int, crawler: Crawler | None = None) -> None:
@@ -209,8 +209,10 @@ class AnalysisPool:
         replacement = self._spawn()
         self.workers[self.workers.index(worker)] = replacement
         retry: list[tuple[int, _Task]] = []
-        for task_id, task in worker.held.items():
-            task.tries += 1
+        for n, (task_id, task) in enumerate(worker.held.items()):
+            # A worker runs its tasks in the order sent: the first it held is the one it died on,
+            # the others were waiting in its pipe and are not charged for it.
+            task.tries += n == 0
             if task.tries > 1:
                 if not task.future.done():
                     task.future.set_exception(BrokenProcessPool("the analysis process died on this task twice"))

@@ -31,6 +31,21 @@ def test_a_task_that_kills_its_worker_fails_alone_and_the_pool_goes_on() -> None
         pool.close()
 
 
+def test_tasks_waiting_behind_one_that_kills_its_worker_are_not_failed_with_it() -> None:
+    pool = AnalysisPool(1)
+
+    async def crawl() -> list[object]:
+        await pool.run(abs, 0)  # connected: the next three go to the worker in this order
+        return await asyncio.gather(pool.run(os._exit, 1), pool.run(abs, -1), pool.run(abs, -2),
+                                    return_exceptions=True)
+
+    try:
+        killer, *others = asyncio.run(crawl())
+        assert isinstance(killer, BrokenProcessPool) and others == [1, 2]
+    finally:
+        pool.close()
+
+
 def test_a_task_s_error_is_its_own_and_large_tasks_and_results_cross_whole() -> None:
     """Tasks and results larger than a pipe holds cross in pieces; a task's exception is raised for it."""
     pool = AnalysisPool(2)
