@@ -19,10 +19,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
-from typing import Any
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
+from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -111,7 +111,7 @@ def serve(tasks: Connection, results: Connection) -> None:
     while True:
         try:
             task_id, fn, arg = pickle.loads(tasks.recv_bytes())
-        except EOFError:
+        except (EOFError, OSError):
             return
         try:
             outcome: tuple[bool, Any] = (True, fn(arg))
@@ -121,7 +121,10 @@ def serve(tasks: Connection, results: Connection) -> None:
             data = ForkingPickler.dumps((task_id, *outcome))
         except Exception as exc:  # noqa: BLE001 - a result or error that cannot be pickled
             data = ForkingPickler.dumps((task_id, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-        results.send_bytes(data)
+        try:
+            results.send_bytes(data)
+        except OSError:  # the crawl is gone (BrokenPipeError)
+            return
 
 
 def _exit_with(pid: int) -> None:

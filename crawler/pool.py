@@ -28,6 +28,7 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
@@ -73,7 +74,7 @@ class _Task:
 class _Worker:
     """One analysis process, its pipes, and the tasks it holds."""
 
-    process: Any
+    process: BaseProcess
     tasks: Connection
     results: Connection
     held: dict[int, _Task] = field(default_factory=dict)
