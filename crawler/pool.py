@@ -197,11 +197,12 @@ class AnalysisPool:
         self._dispatch()
 
     def died(self, worker: _Worker) -> None:
-        """A worker's results pipe closed: start another and retry what it held, once each."""
+        """A worker's results pipe closed: start another and send it what the dead one held."""
         if not worker.alive:
             return
         self._release(worker)
         worker.process.join(timeout=1)  # it has closed its end: it is gone or going
+        worker.results.close()
         if self.loop is None or self.loop.is_closed():
             return
         log.warning("an analysis process died (exit code %s); starting another", worker.process.exitcode)
