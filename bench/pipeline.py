@@ -46,11 +46,8 @@ def analysis_ratio(site: Path, n: int, workers: int) -> tuple[float, float]:
     """Pages/s of the pipeline's analysis pool and of trafilatura alone on one core."""
     items, pages = report_items(site, n)
     _, alone = measure(lambda: [trafilatura.extract(p, include_tables=True) for p in pages])
-    pool = AnalysisPool(workers)
-    try:
+    with AnalysisPool(workers) as pool:
         pooled = asyncio.run(_pooled_seconds(pool, items, warm=items[:workers * 2]))
-    finally:
-        pool.close()
     return n / pooled, n / alone
 
 

@@ -238,6 +238,12 @@ class AnalysisPool:
                     transport.close()
         worker.tasks.close()
 
+    def __enter__(self) -> AnalysisPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """End every worker and wait for them."""
         for worker in self.workers:
